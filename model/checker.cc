@@ -1,0 +1,721 @@
+#include "model/checker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace flowcheck {
+namespace {
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+// Upper bound on search steps when linearizing overlapping reads.
+constexpr std::int64_t kLinearizeBudget = 2'000'000;
+
+std::string Op(int id) { return "#" + std::to_string(id); }
+
+std::string ByteText(unsigned char c) {
+  char text[16];
+  if (c >= 0x20 && c < 0x7f && c != '\'') {
+    std::snprintf(text, sizeof text, "0x%02x '%c'", c, c);
+  } else {
+    std::snprintf(text, sizeof text, "0x%02x", c);
+  }
+  return text;
+}
+
+// One write's bytes inside the byte stream of a direction.
+struct Segment {
+  int op = 0;
+  std::size_t begin = 0;  // offset of the first byte in the stream
+  std::size_t end = 0;    // one past the last
+  std::int64_t invoke_seq = 0;
+  bool ok = false;  // completed with Ok
+  bool writev = false;
+};
+
+// A completed, non-empty Data read.
+struct Piece {
+  int op = 0;
+  std::int64_t invoke_seq = 0;
+  std::int64_t complete_seq = 0;
+  std::string_view bytes;
+};
+
+class Checker {
+ public:
+  explicit Checker(const History& history) : history_(history) {}
+
+  CheckResult Run() {
+    for (Side side : {Side::kA, Side::kB}) {
+      close_invoke_[Index(side)] = FirstInvoke(side, OpKind::kClose);
+    }
+    for (Side writer : {Side::kA, Side::kB}) CheckDirection(writer);
+    for (Side side : {Side::kA, Side::kB}) {
+      CheckWrites(side);
+      CheckCloses(side);
+    }
+    CheckSnapshots();
+    if (history_.end() == HistoryEnd::kQuiescent) CheckPendingAtQuiescence();
+    std::stable_sort(result_.violations.begin(), result_.violations.end(),
+                     [](const Violation& a, const Violation& b) {
+                       return a.seq < b.seq;
+                     });
+    return std::move(result_);
+  }
+
+ private:
+  static int Index(Side side) { return static_cast<int>(side); }
+
+  // Per direction, what CheckDirection learns and later checks use.
+  struct Direction {
+    std::string stream;  // bytes of writes not refused with Closed
+    std::vector<Segment> segments;
+    std::size_t required_end = 0;   // end of the last Ok write
+    std::size_t pending_end = 0;    // end of the last pending write
+    std::size_t bytes_read = 0;     // Data bytes read, in all
+    std::int64_t first_eof = kNever;  // completion seq of the first Eof
+  };
+
+  void Report(Clause clause, std::vector<int> ops, std::int64_t seq,
+              std::string explanation) {
+    result_.violations.push_back(
+        Violation{clause, std::move(ops), seq, std::move(explanation)});
+  }
+
+  std::int64_t FirstInvoke(Side side, OpKind kind) const {
+    std::int64_t first = kNever;
+    for (const Operation& op : history_.operations()) {
+      if (op.side == side && op.kind == kind) {
+        first = std::min(first, op.invoke_seq);
+      }
+    }
+    return first;
+  }
+
+  bool ClosedBefore(Side side, std::int64_t seq) const {
+    return close_invoke_[Index(side)] < seq;
+  }
+
+  // Whether a fault on `side` that fired before `seq` allows `effect`.
+  bool FaultAllows(Side side, std::int64_t seq,
+                   bool FaultEffects::*effect) const {
+    for (const FaultRecord& fault : history_.faults()) {
+      if (fault.side == side && fault.seq < seq && fault.effects.*effect) {
+        return true;
+      }
+    }
+    return false;
+  }
+  bool AnyFault(Side side) const {
+    for (const FaultRecord& fault : history_.faults()) {
+      if (fault.side == side) return true;
+    }
+    return false;
+  }
+
+  // The byte stream from `writer` to its peer: R1, R2, R4, R5, R6, R7, W3,
+  // C3, E1 on the reads of the peer.
+  void CheckDirection(Side writer) {
+    const Side reader = Peer(writer);
+    Direction& dir = directions_[Index(writer)];
+    BuildStream(writer, dir);
+
+    std::vector<const Operation*> reads;
+    for (const Operation& op : history_.operations()) {
+      if (op.side == reader && op.kind == OpKind::kRead) reads.push_back(&op);
+    }
+    for (const Operation* op : reads) {
+      if (op->completed() && op->read_result->is_eof()) {
+        dir.first_eof = std::min(dir.first_eof, *op->complete_seq);
+      }
+    }
+
+    std::vector<Piece> pieces;
+    for (const Operation* op : reads) {
+      if (!op->completed()) continue;
+      const ReadResult& result = *op->read_result;
+      const std::int64_t done = *op->complete_seq;
+      if (op->invoke_seq > dir.first_eof) {
+        CheckReadAfterEof(*op, reader);
+        continue;
+      }
+      if (result.is_data()) {
+        if (op->data_bytes.empty()) {
+          // R2
+          Report(Clause::kR2, {op->id}, done,
+                 std::string(SideName(reader)) + "'s read " + Op(op->id) +
+                     " returned Data with 0 bytes. A read must return at "
+                     "least one byte, or stay pending while nothing is "
+                     "readable (R1).");
+          continue;
+        }
+        dir.bytes_read += op->data_bytes.size();
+        pieces.push_back(Piece{op->id, op->invoke_seq, done, op->data_bytes});
+      } else if (result.is_error()) {
+        CheckReadError(*op, reader);
+      }
+    }
+    LinearizeAndCheck(writer, dir, std::move(pieces));
+    for (const Operation* op : reads) {
+      if (op->completed() && op->read_result->is_eof() &&
+          *op->complete_seq == dir.first_eof) {
+        CheckFirstEof(*op, writer, dir);
+      }
+    }
+  }
+
+  void BuildStream(Side writer, Direction& dir) {
+    std::vector<const Operation*> writes;
+    for (const Operation& op : history_.operations()) {
+      if (op.side == writer && op.is_write()) writes.push_back(&op);
+    }
+    std::sort(writes.begin(), writes.end(),
+              [](const Operation* a, const Operation* b) {
+                return a->invoke_seq < b->invoke_seq;
+              });
+    std::int64_t previous_complete = 0;
+    int previous = -1;
+    for (const Operation* op : writes) {
+      if (previous >= 0 && previous_complete > op->invoke_seq) {
+        result_.notes.push_back(
+            "writes " + Op(previous) + " and " + Op(op->id) + " on " +
+            std::string(SideName(writer)) +
+            " overlap; concurrent writers are spec-silent, so their bytes "
+            "are judged in invocation order");
+      }
+      previous = op->id;
+      previous_complete = op->completed() ? *op->complete_seq : kNever;
+      if (op->completed() && op->write_result->is_closed()) continue;
+      Segment segment;
+      segment.op = op->id;
+      segment.begin = dir.stream.size();
+      for (const std::string& part : op->arg_bytes) dir.stream += part;
+      segment.end = dir.stream.size();
+      segment.invoke_seq = op->invoke_seq;
+      segment.ok = op->completed() && op->write_result->is_ok();
+      segment.writev = op->kind == OpKind::kWritev;
+      if (segment.ok) dir.required_end = segment.end;
+      if (!op->completed()) dir.pending_end = segment.end;
+      dir.segments.push_back(segment);
+    }
+  }
+
+  // Bytes of writes invoked before `seq` (segments are in invocation order).
+  static std::size_t BytesInvokedBefore(const Direction& dir,
+                                        std::int64_t seq) {
+    auto after = std::partition_point(
+        dir.segments.begin(), dir.segments.end(),
+        [seq](const Segment& segment) { return segment.invoke_seq < seq; });
+    return after == dir.segments.begin() ? 0 : std::prev(after)->end;
+  }
+  static std::size_t OkBytesInvokedBefore(const Direction& dir,
+                                          std::int64_t seq) {
+    std::size_t end = 0;
+    for (const Segment& segment : dir.segments) {
+      if (segment.invoke_seq < seq && segment.ok) end = segment.end;
+    }
+    return end;
+  }
+
+  // Does `piece` fit the stream at `pos`: same bytes, and written before
+  // the read completed?
+  static bool Fits(const Direction& dir, const Piece& piece, std::size_t pos) {
+    if (pos + piece.bytes.size() > dir.stream.size()) return false;
+    if (dir.stream.compare(pos, piece.bytes.size(), piece.bytes) != 0) {
+      return false;
+    }
+    return pos + piece.bytes.size() <=
+           BytesInvokedBefore(dir, piece.complete_seq);
+  }
+
+  // R4 / W3: find an order of the Data reads, consistent with real-time
+  // precedence (a read that completed before another was invoked comes
+  // first), whose concatenation is a prefix of the stream.
+  void LinearizeAndCheck(Side writer, const Direction& dir,
+                         std::vector<Piece> pieces) {
+    std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
+      return a.complete_seq < b.complete_seq;
+    });
+    const std::size_t n = pieces.size();
+    std::vector<bool> placed(n, false);
+    // min_invoke_from[i]: smallest invoke_seq among pieces i..n-1, so the
+    // candidate scan stops where no later piece can overlap.
+    std::vector<std::int64_t> min_invoke_from(n + 1, kNever);
+    for (std::size_t i = n; i-- > 0;) {
+      min_invoke_from[i] = std::min(min_invoke_from[i + 1], pieces[i].invoke_seq);
+    }
+    struct Frame {
+      std::vector<std::size_t> candidates;
+      std::size_t next = 0;
+      std::size_t pos = 0;     // stream position before this choice
+      std::size_t chosen = 0;  // index into pieces of the current choice
+    };
+    std::vector<Frame> stack;
+    std::size_t pos = 0;
+    std::size_t best_depth = 0;
+    std::size_t best_pos = 0;
+    std::size_t best_failed = 0;
+    bool failed_anywhere = false;
+    std::int64_t steps = 0;
+
+    auto candidates_here = [&](std::size_t at) {
+      std::vector<std::size_t> out;
+      // The first unplaced piece completed earliest; any other piece may go
+      // before it only if it was invoked before that completion.
+      std::size_t first = n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!placed[i]) {
+          first = i;
+          break;
+        }
+      }
+      if (first == n) return out;
+      for (std::size_t i = first; i < n; ++i) {
+        if (i != first && min_invoke_from[i] > pieces[first].complete_seq) {
+          break;
+        }
+        if (placed[i]) continue;
+        if (i != first && pieces[i].invoke_seq > pieces[first].complete_seq) {
+          continue;
+        }
+        if (Fits(dir, pieces[i], at)) out.push_back(i);
+      }
+      if (out.empty() && (stack.size() >= best_depth || !failed_anywhere)) {
+        failed_anywhere = true;
+        best_depth = stack.size();
+        best_pos = at;
+        best_failed = first;
+      }
+      return out;
+    };
+
+    bool success = n == 0;
+    if (!success) {
+      stack.push_back(Frame{candidates_here(0), 0, 0, 0});
+    }
+    while (!stack.empty()) {
+      if (++steps > kLinearizeBudget) {
+        result_.notes.push_back(
+            "the reads on " + std::string(SideName(Peer(writer))) +
+            " overlap too much to linearize within the search bound; the "
+            "bytes they returned were not judged (R4, W3)");
+        return;
+      }
+      Frame& top = stack.back();
+      if (top.next > 0) placed[top.chosen] = false;  // undo the last try
+      if (top.next == top.candidates.size()) {
+        stack.pop_back();
+        continue;
+      }
+      top.chosen = top.candidates[top.next++];
+      placed[top.chosen] = true;
+      pos = top.pos + pieces[top.chosen].bytes.size();
+      if (stack.size() == n) {
+        success = true;
+        break;
+      }
+      std::vector<std::size_t> next = candidates_here(pos);
+      stack.push_back(Frame{std::move(next), 0, pos, 0});
+    }
+    if (success) return;
+    ReportMismatch(writer, dir, pieces[best_failed], best_pos);
+  }
+
+  void ReportMismatch(Side writer, const Direction& dir, const Piece& piece,
+                      std::size_t pos) {
+    const std::string reader(SideName(Peer(writer)));
+    const std::string w(SideName(writer));
+    std::string head = reader + "'s read " + Op(piece.op) + " returned " +
+                       std::to_string(piece.bytes.size()) +
+                       " bytes for stream offset " + std::to_string(pos) +
+                       ". ";
+    std::size_t i = 0;
+    while (i < piece.bytes.size() && pos + i < dir.stream.size() &&
+           piece.bytes[i] == dir.stream[pos + i]) {
+      ++i;
+    }
+    if (i == piece.bytes.size()) {
+      // R4: the bytes match, but were read before they were written.
+      std::size_t offset = BytesInvokedBefore(dir, piece.complete_seq);
+      int source = piece.op;
+      for (const Segment& segment : dir.segments) {
+        if (segment.begin <= offset && offset < segment.end) source = segment.op;
+      }
+      Report(Clause::kR4, {piece.op, source}, piece.complete_seq,
+             head + "Its bytes from stream offset " + std::to_string(offset) +
+                 " on were only written later, by " + w + "'s " +
+                 Op(source) +
+                 ": a flow must not deliver bytes before they are written.");
+      return;
+    }
+    const std::size_t offset = pos + i;
+    if (offset >= dir.stream.size()) {
+      Report(Clause::kR4, {piece.op}, piece.complete_seq,
+             head + "That reaches stream offset " +
+                 std::to_string(pos + piece.bytes.size()) + ", but " + w +
+                 "'s writes carried only " + std::to_string(dir.stream.size()) +
+                 " bytes in all: the flow delivered bytes nobody wrote "
+                 "(duplicated or fabricated data).");
+      return;
+    }
+    const Segment* segment = nullptr;
+    for (const Segment& s : dir.segments) {
+      if (s.begin <= offset && offset < s.end) segment = &s;
+    }
+    const Clause clause =
+        segment != nullptr && segment->writev ? Clause::kW3 : Clause::kR4;
+    std::string explanation =
+        head + "At stream offset " + std::to_string(offset) + " (byte " +
+        std::to_string(i) + " of the read) it returned " +
+        ByteText(static_cast<unsigned char>(piece.bytes[i])) + ", but " + w +
+        "'s " + (segment != nullptr ? Op(segment->op) : std::string("write")) +
+        " put " + ByteText(static_cast<unsigned char>(dir.stream[offset])) +
+        " there.";
+    if (clause == Clause::kW3) {
+      explanation +=
+          " The byte lies inside a writev: its buffers must arrive exactly "
+          "as a write of their concatenation would.";
+    } else {
+      explanation +=
+          " The bytes read must be exactly the bytes written, in order: "
+          "nothing lost, duplicated, corrupted or reordered.";
+    }
+    std::vector<int> ops = {piece.op};
+    if (segment != nullptr) ops.push_back(segment->op);
+    Report(clause, std::move(ops), piece.complete_seq, std::move(explanation));
+  }
+
+  // R1 / C3 / E1: a read that failed.
+  void CheckReadError(const Operation& op, Side reader) {
+    const std::int64_t done = *op.complete_seq;
+    const Error& error = op.read_result->error();
+    if (error.description().empty()) {
+      Report(Clause::kE1, {op.id}, done,
+             std::string(SideName(reader)) + "'s read " + Op(op.id) +
+                 " failed with an error that has no description. Errors "
+                 "must say what happened in words a human can act on.");
+    }
+    if (FaultAllows(reader, done, &FaultEffects::may_fail)) return;
+    if (ClosedBefore(reader, done)) {
+      Report(Clause::kC3, {op.id}, done,
+             std::string(SideName(reader)) + "'s read " + Op(op.id) +
+                 " failed (" + error.ToString() + ") after " +
+                 std::string(SideName(reader)) +
+                 " had closed its own sending side, with no fault injected. "
+                 "After a half-close the endpoint must still read what the "
+                 "peer writes.");
+      return;
+    }
+    Report(Clause::kR1, {op.id}, done,
+           std::string(SideName(reader)) + "'s read " + Op(op.id) +
+               " failed (" + error.ToString() +
+               ") with no fault injected and no close. A read must stay "
+               "pending while nothing is readable, not fail spuriously.");
+  }
+
+  // R5 / R6 / C3: the first Eof on the reader.
+  void CheckFirstEof(const Operation& op, Side writer, const Direction& dir) {
+    const Side reader = Peer(writer);
+    const std::int64_t done = *op.complete_seq;
+    const std::string r(SideName(reader));
+    const std::string w(SideName(writer));
+    if (!ClosedBefore(writer, done)) {
+      if (FaultAllows(reader, done, &FaultEffects::may_end)) return;
+      if (ClosedBefore(reader, done)) {
+        Report(Clause::kC3, {op.id}, done,
+               r + "'s read " + Op(op.id) + " returned Eof although " + w +
+                   " never called close; " + r +
+                   " had closed its own side only. A half-close must not end "
+                   "the other direction.");
+      } else {
+        Report(Clause::kR6, {op.id}, done,
+               r + "'s read " + Op(op.id) + " returned Eof although " + w +
+                   " had not called close. Eof means the peer closed; a "
+                   "fault must be reported as an error.");
+      }
+      return;
+    }
+    std::size_t read_before = 0;
+    std::vector<int> ops = {op.id};
+    for (const Operation& other : history_.operations()) {
+      if (other.side == reader && other.kind == OpKind::kRead &&
+          other.completed() && other.read_result->is_data() &&
+          other.invoke_seq < done) {
+        read_before += other.data_bytes.size();
+      }
+    }
+    const std::size_t required = OkBytesInvokedBefore(dir, done);
+    if (read_before >= required) return;
+    if (FaultAllows(reader, done, &FaultEffects::may_lose_data) ||
+        FaultAllows(reader, done, &FaultEffects::may_end)) {
+      return;
+    }
+    for (const Segment& segment : dir.segments) {
+      if (segment.ok && segment.end > read_before && segment.end <= required) {
+        ops.push_back(segment.op);
+      }
+    }
+    Report(Clause::kR5, std::move(ops), done,
+           r + "'s read " + Op(op.id) + " returned Eof after " +
+               std::to_string(read_before) + " bytes, but " + w +
+               "'s writes that returned Ok carried " +
+               std::to_string(required) + " bytes. After " + w +
+               " closes, " + r +
+               " must keep receiving data until everything written before "
+               "the close has been read (close flushes, C1); only then Eof.");
+  }
+
+  // R7: reads invoked after the reader saw Eof.
+  void CheckReadAfterEof(const Operation& op, Side reader) {
+    const ReadResult& result = *op.read_result;
+    const std::int64_t done = *op.complete_seq;
+    if (result.is_eof()) return;
+    if (result.is_error() &&
+        FaultAllows(reader, done, &FaultEffects::may_fail)) {
+      return;
+    }
+    Report(Clause::kR7, {op.id}, done,
+           std::string(SideName(reader)) + "'s read " + Op(op.id) +
+               " was called after an earlier read returned Eof, and returned " +
+               result.ToString() + ". Once Eof was read, every later read "
+               "must return Eof again.");
+  }
+
+  // W1 / W2 / C3 / E1 on the completed writes of `side`.
+  void CheckWrites(Side side) {
+    const std::string s(SideName(side));
+    for (const Operation& op : history_.operations()) {
+      if (op.side != side || !op.is_write() || !op.completed()) continue;
+      const WriteResult& result = *op.write_result;
+      const std::int64_t done = *op.complete_seq;
+      const std::string call = s + "'s " + std::string(OpKindName(op.kind)) +
+                               " " + Op(op.id);
+      const bool after_close = ClosedBefore(side, op.invoke_seq);
+      if (result.is_error() && result.error().description().empty()) {
+        Report(Clause::kE1, {op.id}, done,
+               call + " failed with an error that has no description. Errors "
+                      "must say what happened in words a human can act on.");
+      }
+      if (result.is_ok()) {
+        if (after_close) {
+          Report(Clause::kW2, {op.id}, done,
+                 call + " was called after " + s +
+                     " had called close, and returned Ok. A write after "
+                     "close must return Closed.");
+        }
+        continue;
+      }
+      if (after_close) {
+        if (result.is_error() &&
+            !FaultAllows(side, done, &FaultEffects::may_fail)) {
+          Report(Clause::kW2, {op.id}, done,
+                 call + " was called after " + s + " had called close, and "
+                 "returned " + result.ToString() +
+                     ". A write after close must return Closed, not another "
+                     "error.");
+        }
+        continue;
+      }
+      if (ClosedBefore(side, done)) continue;  // raced with its own close
+      if (FaultAllows(side, done, &FaultEffects::may_fail)) continue;
+      if (ClosedBefore(Peer(side), done)) {
+        Report(Clause::kC3, {op.id}, done,
+               call + " returned " + result.ToString() + " after " +
+                   std::string(SideName(Peer(side))) +
+                   " had half-closed, though " + s +
+                   " never called close. Until " + s +
+                   " closes, its writes must still succeed.");
+      } else {
+        Report(Clause::kW1, {op.id}, done,
+               call + " returned " + result.ToString() + " though " + s +
+                   " never called close and no fault was injected. A write "
+                   "on an open flow must be accepted (Ok).");
+      }
+    }
+  }
+
+  // C4: a close that returned before the peer called close.
+  void CheckCloses(Side side) {
+    for (const Operation& op : history_.operations()) {
+      if (op.side != side || op.kind != OpKind::kClose || !op.completed()) {
+        continue;
+      }
+      const std::int64_t done = *op.complete_seq;
+      if (ClosedBefore(Peer(side), done)) continue;
+      if (FaultAllows(side, done, &FaultEffects::may_fail)) continue;
+      Report(Clause::kC4, {op.id}, done,
+             std::string(SideName(side)) + "'s close " + Op(op.id) +
+                 " returned before " + std::string(SideName(Peer(side))) +
+                 " called close. Close must wait until the peer has closed "
+                 "too.");
+    }
+  }
+
+  // R3 / W4: buffers that changed after they were handed over.
+  void CheckSnapshots() {
+    for (const Operation& op : history_.operations()) {
+      if (op.completed() && op.read_result && op.read_result->is_data() &&
+          op.read_result->data().view() != op.data_bytes) {
+        Report(Clause::kR3, {op.id}, *op.complete_seq,
+               std::string(SideName(op.side)) + "'s read " + Op(op.id) +
+                   " returned " + Buffer::Copy(op.data_bytes).Preview(16) +
+                   ", but by the end of the history that buffer held " +
+                   op.read_result->data().Preview(16) +
+                   ". A buffer returned by read must be fresh: nothing may "
+                   "change it later.");
+      }
+      for (std::size_t i = 0; i < op.args.size(); ++i) {
+        if (op.args[i].view() != op.arg_bytes[i]) {
+          Report(Clause::kW4, {op.id},
+                 op.completed() ? *op.complete_seq : op.invoke_seq,
+                 std::string(SideName(op.side)) + "'s " +
+                     std::string(OpKindName(op.kind)) + " " + Op(op.id) +
+                     " was handed " + Buffer::Copy(op.arg_bytes[i]).Preview(16) +
+                     " (buffer " + std::to_string(i) +
+                     "), which later held " + op.args[i].Preview(16) +
+                     ". The flow must never modify a buffer handed to "
+                     "write/writev.");
+        }
+      }
+    }
+  }
+
+  // R7 / W1 / W2 / C1 / C2 / C5 / X1 / E1: operations still pending when
+  // nothing more could happen.
+  void CheckPendingAtQuiescence() {
+    const std::int64_t end = kNever - 1;
+    // First: which reads are stuck with data waiting for them.
+    bool stuck[2] = {false, false};
+    for (Side side : {Side::kA, Side::kB}) {
+      const Direction& in = directions_[Index(Peer(side))];
+      for (const Operation& op : history_.operations()) {
+        if (op.side == side && op.kind == OpKind::kRead && !op.completed() &&
+            op.invoke_seq < in.first_eof &&
+            std::max(in.required_end, in.pending_end) > in.bytes_read &&
+            !AnyFault(side)) {
+          stuck[Index(side)] = true;
+        }
+      }
+    }
+    for (const Operation& op : history_.operations()) {
+      if (op.completed()) continue;
+      const Side side = op.side;
+      const Side peer = Peer(side);
+      const std::string s(SideName(side));
+      const std::string p(SideName(peer));
+      const std::string call =
+          s + "'s " + std::string(OpKindName(op.kind)) + " " + Op(op.id);
+      if (AnyFault(side)) {
+        if (FaultAllows(side, end, &FaultEffects::may_hang)) continue;
+        Report(Clause::kE1, {op.id}, end,
+               call + " was still pending when nothing more could happen, "
+                      "after a fault on " + s +
+                   ". After a connection fault, pending and later operations "
+                   "must complete with an error, not hang.");
+        continue;
+      }
+      if (op.kind == OpKind::kRead) {
+        const Direction& in = directions_[Index(peer)];
+        if (op.invoke_seq > in.first_eof) {
+          Report(Clause::kR7, {op.id}, end,
+                 call + " was called after an earlier read returned Eof and "
+                        "never completed. Once Eof was read, every later read "
+                        "must return Eof again.");
+        } else if (stuck[Index(side)]) {
+          const std::size_t waiting =
+              std::max(in.required_end, in.pending_end) - in.bytes_read;
+          std::string what = call + " was still pending when nothing more "
+                                    "could happen, with " +
+                             std::to_string(waiting) + " bytes written by " +
+                             p + " not yet read. ";
+          if (stuck[Index(peer)]) {
+            Report(Clause::kX1, {op.id}, end,
+                   what + "The other direction is stuck the same way: both "
+                          "directions must carry data at once without "
+                          "deadlock.");
+          } else if (ClosedBefore(peer, end)) {
+            Report(Clause::kC1, {op.id}, end,
+                   what + p + " had called close: close must flush every "
+                               "byte written before it.");
+          } else {
+            Report(Clause::kW1, {op.id}, end,
+                   what + "Bytes of a write must become readable while the "
+                          "peer keeps reading.");
+          }
+        } else if (ClosedBefore(peer, end) &&
+                   in.bytes_read >= in.required_end) {
+          Report(Clause::kC2, {op.id}, end,
+                 call + " was still pending when nothing more could happen, "
+                        "though " + p +
+                     " had closed and every byte it wrote had been read. It "
+                     "must return Eof.");
+        }
+      } else if (op.is_write()) {
+        if (ClosedBefore(side, op.invoke_seq)) {
+          Report(Clause::kW2, {op.id}, end,
+                 call + " was called after " + s +
+                     " had called close and never completed. A write after "
+                     "close must return Closed.");
+        }
+        // A write pending while the peer reads is reported through the
+        // peer's stuck read (W1 / X1); one the peer does not read is
+        // backpressure.
+      } else if (op.kind == OpKind::kClose) {
+        if (ClosedBefore(peer, end)) {
+          Report(Clause::kC5, {op.id}, end,
+                 call + " never returned, though " + p +
+                     " had called close too. Once both endpoints have "
+                     "called close, both closes must return.");
+        }
+      }
+    }
+  }
+
+  const History& history_;
+  CheckResult result_;
+  std::int64_t close_invoke_[2] = {kNever, kNever};
+  Direction directions_[2];  // indexed by the writing side
+};
+
+}  // namespace
+
+std::string Violation::ToString() const {
+  std::string out = std::string(ClauseId(clause)) + " violated (" +
+                    std::string(ClauseSummary(clause)) + "): " + explanation;
+  if (!operations.empty()) {
+    out += " [";
+    for (std::size_t i = 0; i < operations.size(); ++i) {
+      if (i > 0) out += ' ';
+      out += Op(operations[i]);
+    }
+    out += "]";
+  }
+  return out;
+}
+
+bool CheckResult::Violates(Clause clause) const {
+  for (const Violation& violation : violations) {
+    if (violation.clause == clause) return true;
+  }
+  return false;
+}
+
+std::string CheckResult::ToString() const {
+  std::string out = ok() ? "ok\n" : "";
+  for (const Violation& violation : violations) {
+    out += violation.ToString() + "\n";
+  }
+  for (const std::string& note : notes) out += "note: " + note + "\n";
+  return out;
+}
+
+CheckResult CheckHistory(const History& history) {
+  return Checker(history).Run();
+}
+
+}  // namespace flowcheck

@@ -1,0 +1,423 @@
+// One hand-written history per MUST clause that breaks exactly that clause
+// and is rejected with its id, plus legal histories the checker must accept.
+#include "model/checker.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/history.h"
+
+namespace flowcheck {
+namespace {
+
+constexpr Side A = Side::kA;
+constexpr Side B = Side::kB;
+
+// Builds histories step by step; every event is 1 us after the previous one.
+class Builder {
+ public:
+  int Invoke(Side side, OpKind kind, std::vector<std::string> args = {}) {
+    std::vector<Buffer> buffers;
+    for (const std::string& arg : args) buffers.push_back(Buffer::Copy(arg));
+    return history_.Invoke(side, kind, std::move(buffers), Tick());
+  }
+  void Done(int id, ReadResult result) {
+    history_.CompleteRead(id, std::move(result), Tick());
+  }
+  void Done(int id, WriteResult result) {
+    history_.CompleteWrite(id, std::move(result), Tick());
+  }
+  void DoneClose(int id) { history_.CompleteClose(id, Tick()); }
+
+  int Write(Side side, std::string bytes, WriteResult r = WriteResult::Ok()) {
+    const int id = Invoke(side, OpKind::kWrite, {std::move(bytes)});
+    Done(id, r);
+    return id;
+  }
+  int Writev(Side side, std::vector<std::string> parts) {
+    const int id = Invoke(side, OpKind::kWritev, std::move(parts));
+    Done(id, WriteResult::Ok());
+    return id;
+  }
+  int Read(Side side, std::string bytes) {
+    return ReadResultOf(side, ReadResult::Data(Buffer::Copy(bytes)));
+  }
+  int ReadEof(Side side) { return ReadResultOf(side, ReadResult::Eof()); }
+  int ReadResultOf(Side side, ReadResult result) {
+    const int id = Invoke(side, OpKind::kRead);
+    Done(id, std::move(result));
+    return id;
+  }
+  int StartRead(Side side) { return Invoke(side, OpKind::kRead); }
+  int StartClose(Side side) { return Invoke(side, OpKind::kClose); }
+  void Fault(Side side, FaultEffects effects) {
+    history_.AddFault(side, "test fault", effects, Tick());
+  }
+
+  CheckResult Quiescent() {
+    history_.End(HistoryEnd::kQuiescent, Tick());
+    return CheckHistory(history_);
+  }
+  CheckResult CutOff() {
+    history_.End(HistoryEnd::kCutOff, Tick());
+    return CheckHistory(history_);
+  }
+  History& history() { return history_; }
+
+ private:
+  Duration Tick() { return std::chrono::microseconds(++micros_); }
+  History history_;
+  long micros_ = 0;
+};
+
+// Expects exactly one violation, of `clause`, naming `op` first.
+void ExpectOnly(const CheckResult& result, Clause clause, int op) {
+  ASSERT_EQ(result.violations.size(), 1u) << result.ToString();
+  EXPECT_EQ(result.violations[0].clause, clause) << result.ToString();
+  ASSERT_FALSE(result.violations[0].operations.empty());
+  EXPECT_EQ(result.violations[0].operations[0], op) << result.ToString();
+  EXPECT_FALSE(result.violations[0].explanation.empty());
+}
+
+// A full, legal conversation: both sides write, read, close.
+void Conversation(Builder& h) {
+  h.Write(A, "hello");
+  h.Read(B, "hel");
+  h.Read(B, "lo");
+  h.Writev(B, {"wor", "", "ld"});
+  h.Read(A, "world");
+}
+
+TEST(CheckerAccepts, EmptyHistory) {
+  Builder h;
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+TEST(CheckerAccepts, AFullConversationWithHalfCloseAndClose) {
+  Builder h;
+  Conversation(h);
+  const int close_a = h.StartClose(A);
+  h.ReadEof(B);
+  h.Write(B, "more");  // C3: B may still write after A's half-close
+  h.Read(A, "more");
+  const int close_b = h.StartClose(B);
+  h.DoneClose(close_a);
+  h.DoneClose(close_b);
+  h.ReadEof(A);
+  h.ReadEof(A);  // R7
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, EveryWayOfSplittingAndCoalescing) {
+  Builder h;
+  h.Write(A, "ab");
+  h.Write(A, "cd");
+  h.Write(A, "");
+  h.Write(A, "e");
+  h.Read(B, "a");
+  h.Read(B, "bcde");  // coalesces three writes
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+TEST(CheckerAccepts, OverlappingReadsCompletingOutOfOrder) {
+  Builder h;
+  const int r1 = h.StartRead(B);
+  const int r2 = h.StartRead(B);
+  h.Write(A, "abcd");
+  // r2 got the first bytes, but completed last: the reads overlap, so
+  // either order is legal.
+  h.Done(r1, ReadResult::Data(Buffer::Copy("cd")));
+  h.Done(r2, ReadResult::Data(Buffer::Copy("ab")));
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, PendingWhereTheSpecAllowsIt) {
+  Builder h;
+  h.StartRead(B);          // nothing written: R1 says pend
+  h.StartClose(A);         // B never closes: C4 says pend
+  h.Write(B, "x");
+  h.StartRead(B);          // second reader, also nothing to read... Eof due
+  const CheckResult result = h.CutOff();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, APendingWriteThePeerDoesNotRead) {
+  Builder h;
+  h.Invoke(A, OpKind::kWrite, {std::string(100, 'x')});  // backpressure
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+TEST(CheckerAccepts, ErrorsAfterAResetFault) {
+  Builder h;
+  h.Write(A, "abc");
+  h.Read(B, "ab");
+  h.Fault(A, {.may_fail = true, .may_lose_data = true});
+  h.Fault(B, {.may_fail = true, .may_lose_data = true});
+  h.Write(A, "x", WriteResult::Failure(Error(ErrorCode::kConnectionReset,
+                                             "reset by fault plan")));
+  h.ReadResultOf(B, ReadResult::Failure(Error(ErrorCode::kConnectionReset,
+                                              "reset by fault plan")));
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, EofFromAFaultThatIsAClose) {
+  Builder h;
+  h.Write(A, "abcdef");
+  h.Read(B, "abc");
+  h.Fault(B, {.may_lose_data = true, .may_end = true});
+  h.ReadEof(B);
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+TEST(CheckerAccepts, HangsAfterAPartition) {
+  Builder h;
+  h.Fault(B, {.may_hang = true, .may_lose_data = true});
+  h.Write(A, "lost");
+  h.StartRead(B);
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+// ---- One rejected history per MUST clause. ----
+
+TEST(CheckerRejects, R1SpuriousReadError) {
+  Builder h;
+  const int read = h.ReadResultOf(
+      B, ReadResult::Failure(Error(ErrorCode::kIo, "something broke")));
+  ExpectOnly(h.Quiescent(), Clause::kR1, read);
+}
+
+TEST(CheckerRejects, R2EmptyData) {
+  Builder h;
+  const int read = h.Read(B, "");
+  ExpectOnly(h.Quiescent(), Clause::kR2, read);
+}
+
+TEST(CheckerRejects, R3ReturnedBufferChangedLater) {
+  Builder h;
+  h.Write(A, "abc");
+  auto storage = std::make_shared<std::string>("abc");
+  const int read = h.StartRead(B);
+  h.Done(read, ReadResult::Data(Buffer::Adopt(storage, 0, 3)));
+  (*storage)[0] = 'X';  // the flow reused its buffer
+  ExpectOnly(h.Quiescent(), Clause::kR3, read);
+}
+
+TEST(CheckerRejects, R4CorruptedByte) {
+  Builder h;
+  h.Write(A, "abc");
+  const int read = h.Read(B, "abX");
+  const CheckResult result = h.Quiescent();
+  ExpectOnly(result, Clause::kR4, read);
+  EXPECT_NE(result.violations[0].explanation.find("offset 2"),
+            std::string::npos)
+      << result.ToString();
+}
+
+TEST(CheckerRejects, R4DuplicatedBytes) {
+  Builder h;
+  h.Write(A, "abc");
+  h.Read(B, "abc");
+  const int read = h.Read(B, "c");
+  ExpectOnly(h.Quiescent(), Clause::kR4, read);
+}
+
+TEST(CheckerRejects, R4BytesReadBeforeTheyWereWritten) {
+  Builder h;
+  const int read = h.Read(B, "abc");
+  h.Write(A, "abc");
+  ExpectOnly(h.Quiescent(), Clause::kR4, read);
+}
+
+TEST(CheckerRejects, R5EofBeforeTheDrain) {
+  Builder h;
+  h.Write(A, "abcdef");
+  h.StartClose(A);
+  h.Read(B, "abc");
+  const int eof = h.ReadEof(B);
+  ExpectOnly(h.Quiescent(), Clause::kR5, eof);
+}
+
+TEST(CheckerRejects, R6EofWithoutClose) {
+  Builder h;
+  h.Write(A, "abc");
+  h.Read(B, "abc");
+  const int eof = h.ReadEof(B);
+  ExpectOnly(h.Quiescent(), Clause::kR6, eof);
+}
+
+TEST(CheckerRejects, R7DataAfterEof) {
+  Builder h;
+  h.StartClose(A);
+  h.ReadEof(B);
+  const int read = h.Read(B, "x");
+  ExpectOnly(h.Quiescent(), Clause::kR7, read);
+}
+
+TEST(CheckerRejects, R7ReadAfterEofHangs) {
+  Builder h;
+  h.StartClose(A);
+  h.ReadEof(B);
+  const int read = h.StartRead(B);
+  ExpectOnly(h.Quiescent(), Clause::kR7, read);
+}
+
+TEST(CheckerRejects, W1WrittenBytesNeverArrive) {
+  Builder h;
+  h.Write(A, "abc");
+  const int read = h.StartRead(B);
+  ExpectOnly(h.Quiescent(), Clause::kW1, read);
+}
+
+TEST(CheckerRejects, W1WriteRefusedOnAnOpenFlow) {
+  Builder h;
+  const int write = h.Write(A, "abc", WriteResult::Closed());
+  ExpectOnly(h.Quiescent(), Clause::kW1, write);
+}
+
+TEST(CheckerRejects, W2OkAfterClose) {
+  Builder h;
+  h.StartClose(A);
+  const int write = h.Write(A, "late");
+  ExpectOnly(h.Quiescent(), Clause::kW2, write);
+}
+
+TEST(CheckerRejects, W3WritevReordersItsParts) {
+  Builder h;
+  h.Writev(A, {"abc", "def"});
+  const int read = h.Read(B, "defabc");
+  ExpectOnly(h.Quiescent(), Clause::kW3, read);
+}
+
+TEST(CheckerRejects, W4FlowModifiedAWrittenBuffer) {
+  Builder h;
+  auto storage = std::make_shared<std::string>("abc");
+  const int write =
+      h.history().Invoke(A, OpKind::kWrite, {Buffer::Adopt(storage, 0, 3)},
+                         std::chrono::microseconds(100));
+  h.Done(write, WriteResult::Ok());
+  (*storage)[1] = 'X';  // the flow scribbled on the caller's buffer
+  const CheckResult result = h.CutOff();
+  ExpectOnly(result, Clause::kW4, write);
+}
+
+TEST(CheckerRejects, C1CloseDidNotFlush) {
+  Builder h;
+  h.Write(A, "abc");
+  h.StartClose(A);
+  const int read = h.StartRead(B);
+  ExpectOnly(h.Quiescent(), Clause::kC1, read);
+}
+
+TEST(CheckerRejects, C2NoEofAfterCloseAndDrain) {
+  Builder h;
+  h.Write(A, "abc");
+  h.StartClose(A);
+  h.Read(B, "abc");
+  const int read = h.StartRead(B);
+  ExpectOnly(h.Quiescent(), Clause::kC2, read);
+}
+
+TEST(CheckerRejects, C3HalfCloseKilledTheOtherDirection) {
+  Builder h;
+  h.StartClose(A);
+  const int write = h.Write(B, "reply", WriteResult::Closed());
+  ExpectOnly(h.Quiescent(), Clause::kC3, write);
+}
+
+TEST(CheckerRejects, C4CloseReturnedBeforeThePeerClosed) {
+  Builder h;
+  const int close = h.StartClose(A);
+  h.DoneClose(close);
+  ExpectOnly(h.Quiescent(), Clause::kC4, close);
+}
+
+TEST(CheckerRejects, C5CloseNeverReturnsAfterBothClosed) {
+  Builder h;
+  const int close_a = h.StartClose(A);
+  const int close_b = h.StartClose(B);
+  h.DoneClose(close_b);
+  ExpectOnly(h.Quiescent(), Clause::kC5, close_a);
+}
+
+TEST(CheckerRejects, X1BothDirectionsStuck) {
+  Builder h;
+  h.Write(A, "ping");
+  h.Write(B, "pong");
+  const int read_b = h.StartRead(B);
+  const int read_a = h.StartRead(A);
+  const CheckResult result = h.Quiescent();
+  ASSERT_EQ(result.violations.size(), 2u) << result.ToString();
+  EXPECT_EQ(result.violations[0].clause, Clause::kX1);
+  EXPECT_EQ(result.violations[1].clause, Clause::kX1);
+  EXPECT_EQ(result.violations[0].operations[0], read_b);
+  EXPECT_EQ(result.violations[1].operations[0], read_a);
+}
+
+TEST(CheckerRejects, E1HangAfterAReset) {
+  Builder h;
+  h.Fault(B, {.may_fail = true, .may_lose_data = true});
+  const int read = h.StartRead(B);
+  ExpectOnly(h.Quiescent(), Clause::kE1, read);
+}
+
+TEST(CheckerRejects, E1ErrorWithoutDescription) {
+  Builder h;
+  h.Fault(B, {.may_fail = true});
+  const int read =
+      h.ReadResultOf(B, ReadResult::Failure(Error(ErrorCode::kIo, "")));
+  ExpectOnly(h.Quiescent(), Clause::kE1, read);
+}
+
+TEST(CheckerRejects, EveryMustClauseHasARejectingTestAbove) {
+  // Keeps this file honest: the clause list and the tests above move
+  // together. (Each TEST above is named after its clause.)
+  EXPECT_EQ(kAllClauses.size(), 18u);
+}
+
+// ---- Judging pending operations needs a quiescent end. ----
+
+TEST(CheckerCutOff, PendingOperationsAreUndecided) {
+  Builder h;
+  h.Write(A, "abc");
+  h.StartRead(B);  // would be W1 if quiescent
+  const int close_a = h.StartClose(A);
+  h.StartClose(B);  // would be C5 if quiescent
+  (void)close_a;
+  EXPECT_TRUE(h.CutOff().ok());
+}
+
+TEST(CheckerOutput, ViolationPrintsClauseSummaryAndOperations) {
+  Builder h;
+  h.Read(B, "");
+  const CheckResult result = h.Quiescent();
+  ASSERT_FALSE(result.ok());
+  const std::string text = result.violations[0].ToString();
+  EXPECT_EQ(text.rfind("R2 violated (every Data returned by read holds at "
+                       "least 1 byte): ",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("[#0]"), std::string::npos) << text;
+}
+
+TEST(CheckerNotes, OverlappingWritesAreNoted) {
+  Builder h;
+  const int w1 = h.Invoke(A, OpKind::kWrite, {"ab"});
+  const int w2 = h.Invoke(A, OpKind::kWrite, {"cd"});
+  h.Done(w1, WriteResult::Ok());
+  h.Done(w2, WriteResult::Ok());
+  h.Read(B, "abcd");
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok());
+  ASSERT_EQ(result.notes.size(), 1u);
+  EXPECT_NE(result.notes[0].find("spec-silent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowcheck

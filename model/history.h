@@ -1,0 +1,158 @@
+// model/history.h: History, the observed record of operations on the two
+// endpoints of one connection -- what the checker (model/checker.h) judges.
+//
+// A history is a sequence of events in the order they happened on the one
+// thread that ran the connection: each operation is invoked (an event) and
+// later completes (another event) or is still pending when the history ends.
+// Operations may overlap: a read pending while a write runs, several readers.
+// Each event gets the next sequence number (the order used for judging) and
+// the runtime's time in nanoseconds (for humans: virtual time in the
+// simulation, steady-clock time in the real world).
+//
+// A history also records the faults that were injected (with what they allow
+// afterwards) and how it ended: quiescent (nothing more could ever happen, so
+// a pending operation is a final outcome: "stays pending" is proved) or cut
+// off (a watchdog or a limit stopped it; pending operations are undecided).
+//
+// Snapshots: the bytes of every buffer handed to write/writev are copied at
+// invocation and the bytes of every Data result at completion, so that the
+// checker can tell whether anyone changed them later (W4, R3).
+//
+// Not thread-safe; owned by whoever records (model/recorder.h) or builds it.
+#ifndef FLOWCHECK_MODEL_HISTORY_H_
+#define FLOWCHECK_MODEL_HISTORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/buffer.h"
+#include "flow/result.h"
+#include "flow/runtime.h"
+
+namespace flowcheck {
+
+// The two endpoints of a connection.
+enum class Side { kA = 0, kB = 1 };
+
+inline Side Peer(Side side) { return side == Side::kA ? Side::kB : Side::kA; }
+inline std::string_view SideName(Side side) {
+  return side == Side::kA ? "A" : "B";
+}
+
+enum class OpKind { kRead, kWrite, kWritev, kClose };
+
+// "read", "write", "writev", "close".
+std::string_view OpKindName(OpKind kind);
+
+// One operation on one endpoint, from invocation to completion.
+struct Operation {
+  int id = 0;  // index in History::operations()
+  Side side = Side::kA;
+  OpKind kind = OpKind::kRead;
+  std::string task;  // the calling task's name, if known
+
+  // write: one buffer; writev: its parts; read, close: none. The buffers as
+  // handed to the flow, and a copy of their bytes made at invocation (W4).
+  std::vector<Buffer> args;
+  std::vector<std::string> arg_bytes;
+
+  std::int64_t invoke_seq = 0;
+  Duration invoke_time{0};
+
+  // Completion; unset while pending.
+  std::optional<std::int64_t> complete_seq;
+  Duration complete_time{0};
+  std::optional<ReadResult> read_result;    // read
+  std::optional<WriteResult> write_result;  // write, writev
+  std::string data_bytes;  // copy of a Data result's bytes at completion (R3)
+
+  bool completed() const { return complete_seq.has_value(); }
+  bool is_write() const {
+    return kind == OpKind::kWrite || kind == OpKind::kWritev;
+  }
+  // Bytes handed to a write/writev (the sum of its parts).
+  std::size_t write_size() const;
+
+  // One line: `#4 B read -> Data 5 bytes "hello"` or `#2 A write 3 bytes
+  // "abc" (pending)`, with the task name when known.
+  std::string ToString() const;
+};
+
+// What an injected fault allows on the endpoint it affects, from the moment
+// it fires. A fault that affects both endpoints is recorded once per side.
+// Faults that keep the contract (delays, splits, stalls that end) are not
+// recorded here: they relax nothing.
+struct FaultEffects {
+  bool may_fail = false;       // operations may complete with an Error
+                               // (writes also with Closed)
+  bool may_hang = false;       // operations may stay pending forever
+  bool may_lose_data = false;  // bytes towards this side may never arrive
+  bool may_end = false;        // reads may return Eof though the peer did not
+                               // close (the fault is a close, e.g. a cut)
+};
+
+struct FaultRecord {
+  std::int64_t seq = 0;
+  Duration time{0};
+  Side side = Side::kA;
+  std::string name;  // "reset", "partition A->B", "cut after 1024 bytes"
+  FaultEffects effects;
+};
+
+enum class HistoryEnd {
+  kOpen,       // still being recorded
+  kQuiescent,  // nothing more could ever happen: pending is final
+  kCutOff,     // stopped by a watchdog or limit: pending is undecided
+};
+
+class History {
+ public:
+  History() = default;
+
+  // Records the invocation of an operation and returns its id. For write and
+  // writev, `args` are the buffers handed over (their bytes are copied now).
+  int Invoke(Side side, OpKind kind, std::vector<Buffer> args, Duration time,
+             std::string task = "");
+
+  // Records the completion of operation `id` (a read / a write or writev /
+  // a close respectively). Aborts if `id` is unknown, already completed, or
+  // of another kind.
+  void CompleteRead(int id, ReadResult result, Duration time);
+  void CompleteWrite(int id, WriteResult result, Duration time);
+  void CompleteClose(int id, Duration time);
+
+  // Records a fault that fired on `side`.
+  void AddFault(Side side, std::string name, FaultEffects effects,
+                Duration time);
+
+  // Ends the history. Aborts if it already ended.
+  void End(HistoryEnd how, Duration time);
+
+  const std::vector<Operation>& operations() const { return operations_; }
+  const std::vector<FaultRecord>& faults() const { return faults_; }
+  HistoryEnd end() const { return end_; }
+  Duration end_time() const { return end_time_; }
+  const Operation& operation(int id) const;
+
+  // Every event in order, one per line, e.g.
+  //   `   1  0.000000s  A write 3 bytes "abc"`
+  //   `   2  0.000010s  A write -> Ok  [#0]`
+  std::string ToString() const;
+
+ private:
+  Operation& MutableOperation(int id);
+  std::int64_t NextSeq() { return next_seq_++; }
+
+  std::vector<Operation> operations_;
+  std::vector<FaultRecord> faults_;
+  std::int64_t next_seq_ = 1;
+  HistoryEnd end_ = HistoryEnd::kOpen;
+  Duration end_time_{0};
+};
+
+}  // namespace flowcheck
+
+#endif  // FLOWCHECK_MODEL_HISTORY_H_

@@ -1,0 +1,98 @@
+#include "model/recorder.h"
+
+#include <gtest/gtest.h>
+
+#include <coroutine>
+#include <deque>
+#include <memory>
+
+#include "model/checker.h"
+
+namespace flowcheck {
+namespace {
+
+// A runtime whose clock the test sets; these tests never spawn or sleep.
+class ManualClock : public Runtime {
+ public:
+  Duration now() const override { return now_; }
+  Task<void> sleep(Duration) override { co_return; }
+  void spawn(Task<void>, std::string) override {}
+  void run() override {}
+  void Advance() { now_ += std::chrono::microseconds(1); }
+
+ private:
+  Duration now_{0};
+};
+
+// A flow whose reads complete at once with canned results and whose writes
+// return Ok at once.
+class CannedFlow : public Flow {
+ public:
+  explicit CannedFlow(std::deque<ReadResult> reads) : reads_(std::move(reads)) {}
+  Task<ReadResult> read() override {
+    ReadResult result = reads_.front();
+    reads_.pop_front();
+    co_return result;
+  }
+  Task<WriteResult> write(Buffer) override { co_return WriteResult::Ok(); }
+  Task<WriteResult> writev(std::vector<Buffer>) override {
+    co_return WriteResult::Ok();
+  }
+  Task<void> close() override { co_return; }
+
+ private:
+  std::deque<ReadResult> reads_;
+};
+
+template <typename T>
+T RunToEnd(Task<T> task) {
+  std::optional<T> out;
+  auto root = [&]() -> Task<void> { out.emplace(co_await std::move(task)); }();
+  root.start_detached();
+  EXPECT_TRUE(root.done());
+  return std::move(*out);
+}
+void RunToEnd(Task<void> task) {
+  task.start_detached();
+  EXPECT_TRUE(task.done());
+}
+
+TEST(RecordingFlowTest, RecordsInvocationsAndResultsInOrder) {
+  ManualClock clock;
+  History history;
+  RecordingFlow a(std::make_unique<CannedFlow>(std::deque<ReadResult>{}),
+                  Side::kA, history, clock, [] { return "writer"; });
+  RecordingFlow b(std::make_unique<CannedFlow>(std::deque<ReadResult>{
+                      ReadResult::Data(Buffer::Copy("hi")), ReadResult::Eof()}),
+                  Side::kB, history, clock);
+
+  EXPECT_TRUE(RunToEnd(a.write(Buffer::Copy("h"))).is_ok());
+  clock.Advance();
+  EXPECT_TRUE(RunToEnd(a.writev({Buffer::Copy("i")})).is_ok());
+  EXPECT_TRUE(RunToEnd(b.read()).is_data());
+  RunToEnd(a.close());
+  EXPECT_TRUE(RunToEnd(b.read()).is_eof());
+  history.End(HistoryEnd::kCutOff, clock.now());
+
+  ASSERT_EQ(history.operations().size(), 5u);
+  const Operation& write = history.operation(0);
+  EXPECT_EQ(write.side, Side::kA);
+  EXPECT_EQ(write.kind, OpKind::kWrite);
+  EXPECT_EQ(write.task, "writer");
+  EXPECT_EQ(write.arg_bytes, std::vector<std::string>{"h"});
+  EXPECT_TRUE(write.write_result->is_ok());
+  EXPECT_EQ(history.operation(1).kind, OpKind::kWritev);
+  EXPECT_EQ(history.operation(1).invoke_time, std::chrono::microseconds(1));
+  EXPECT_EQ(history.operation(2).data_bytes, "hi");
+  EXPECT_TRUE(history.operation(3).completed());
+  EXPECT_TRUE(history.operation(4).read_result->is_eof());
+  // This canned close returns at once, before B closed: the checker says C4.
+  const CheckResult result = CheckHistory(history);
+  ASSERT_EQ(result.violations.size(), 1u) << result.ToString();
+  EXPECT_EQ(result.violations[0].clause, Clause::kC4);
+  EXPECT_NE(history.ToString().find("A write 1 byte \"h\""), std::string::npos)
+      << history.ToString();
+}
+
+}  // namespace
+}  // namespace flowcheck
