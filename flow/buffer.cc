@@ -18,8 +18,8 @@ Buffer Buffer::FromString(std::string bytes) {
 }
 
 Buffer Buffer::FromBytes(std::span<const std::uint8_t> bytes) {
-  return FromString(std::string(reinterpret_cast<const char*>(bytes.data()),
-                                bytes.size()));
+  return FromString(
+      std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 Buffer Buffer::Adopt(std::shared_ptr<const std::string> storage,
@@ -54,7 +54,8 @@ Buffer Buffer::slice(std::size_t offset) const {
 }
 
 std::string Buffer::Preview(std::size_t max_bytes) const {
-  std::string out = std::to_string(size_) + (size_ == 1 ? " byte \"" : " bytes \"");
+  std::string out =
+      std::to_string(size_) + (size_ == 1 ? " byte \"" : " bytes \"");
   const std::size_t shown = size_ < max_bytes ? size_ : max_bytes;
   for (std::size_t i = 0; i < shown; ++i) {
     const unsigned char c = static_cast<unsigned char>(data()[i]);

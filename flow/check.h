@@ -19,12 +19,12 @@ namespace flowcheck::internal {
 
 }  // namespace flowcheck::internal
 
-#define FLOWCHECK_CHECK(condition, message)                                \
-  do {                                                                     \
-    if (!(condition)) {                                                    \
-      ::flowcheck::internal::CheckFailed(__FILE__, __LINE__, #condition,   \
-                                         (message));                       \
-    }                                                                      \
+#define FLOWCHECK_CHECK(condition, message)                              \
+  do {                                                                   \
+    if (!(condition)) {                                                  \
+      ::flowcheck::internal::CheckFailed(__FILE__, __LINE__, #condition, \
+                                         (message));                     \
+    }                                                                    \
   } while (false)
 
 #endif  // FLOWCHECK_FLOW_CHECK_H_

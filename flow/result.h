@@ -74,7 +74,8 @@ class ReadResult {
   // Data. A flow must never return an empty buffer (R2); this constructor
   // accepts one so that the model can record and judge what a broken flow did.
   static ReadResult Data(Buffer data) {
-    return ReadResult(Kind::kData, std::move(data), Error(ErrorCode::kOther, ""));
+    return ReadResult(Kind::kData, std::move(data),
+                      Error(ErrorCode::kOther, ""));
   }
   static ReadResult Eof() {
     return ReadResult(Kind::kEof, Buffer(), Error(ErrorCode::kOther, ""));

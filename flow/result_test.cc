@@ -11,7 +11,8 @@ namespace {
 
 TEST(ErrorTest, PrintsCodeAndDescription) {
   Error error(ErrorCode::kConnectionReset, "recv: Connection reset by peer");
-  EXPECT_EQ(error.ToString(), "connection reset: recv: Connection reset by peer");
+  EXPECT_EQ(error.ToString(),
+            "connection reset: recv: Connection reset by peer");
   EXPECT_EQ(testing::Stringify(error), error.ToString());
   std::ostringstream out;
   out << error;

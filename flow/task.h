@@ -96,10 +96,8 @@ class TaskPromise : public TaskPromiseBase {
   Task<T> get_return_object() noexcept;
 
   template <typename U>
-    requires std::convertible_to<U&&, T>
-  void return_value(U&& value) {
-    value_.emplace(std::forward<U>(value));
-  }
+  requires std::convertible_to<U&&, T>
+  void return_value(U&& value) { value_.emplace(std::forward<U>(value)); }
 
   T take_result() {
     rethrow_if_failed();

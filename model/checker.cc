@@ -61,10 +61,9 @@ class Checker {
     }
     CheckSnapshots();
     if (history_.end() == HistoryEnd::kQuiescent) CheckPendingAtQuiescence();
-    std::stable_sort(result_.violations.begin(), result_.violations.end(),
-                     [](const Violation& a, const Violation& b) {
-                       return a.seq < b.seq;
-                     });
+    std::stable_sort(
+        result_.violations.begin(), result_.violations.end(),
+        [](const Violation& a, const Violation& b) { return a.seq < b.seq; });
     return std::move(result_);
   }
 
@@ -75,9 +74,9 @@ class Checker {
   struct Direction {
     std::string stream;  // bytes of writes not refused with Closed
     std::vector<Segment> segments;
-    std::size_t required_end = 0;   // end of the last Ok write
-    std::size_t pending_end = 0;    // end of the last pending write
-    std::size_t bytes_read = 0;     // Data bytes read, in all
+    std::size_t required_end = 0;     // end of the last Ok write
+    std::size_t pending_end = 0;      // end of the last pending write
+    std::size_t bytes_read = 0;       // Data bytes read, in all
     std::int64_t first_eof = kNever;  // completion seq of the first Eof
   };
 
@@ -247,7 +246,8 @@ class Checker {
     // candidate scan stops where no later piece can overlap.
     std::vector<std::int64_t> min_invoke_from(n + 1, kNever);
     for (std::size_t i = n; i-- > 0;) {
-      min_invoke_from[i] = std::min(min_invoke_from[i + 1], pieces[i].invoke_seq);
+      min_invoke_from[i] =
+          std::min(min_invoke_from[i + 1], pieces[i].invoke_seq);
     }
     struct Frame {
       std::vector<std::size_t> candidates;
@@ -332,8 +332,7 @@ class Checker {
     const std::string w(SideName(writer));
     std::string head = reader + "'s read " + Op(piece.op) + " returned " +
                        std::to_string(piece.bytes.size()) +
-                       " bytes for stream offset " + std::to_string(pos) +
-                       ". ";
+                       " bytes for stream offset " + std::to_string(pos) + ". ";
     std::size_t i = 0;
     while (i < piece.bytes.size() && pos + i < dir.stream.size() &&
            piece.bytes[i] == dir.stream[pos + i]) {
@@ -344,12 +343,12 @@ class Checker {
       std::size_t offset = BytesInvokedBefore(dir, piece.complete_seq);
       int source = piece.op;
       for (const Segment& segment : dir.segments) {
-        if (segment.begin <= offset && offset < segment.end) source = segment.op;
+        if (segment.begin <= offset && offset < segment.end)
+          source = segment.op;
       }
       Report(Clause::kR4, {piece.op, source}, piece.complete_seq,
              head + "Its bytes from stream offset " + std::to_string(offset) +
-                 " on were only written later, by " + w + "'s " +
-                 Op(source) +
+                 " on were only written later, by " + w + "'s " + Op(source) +
                  ": a flow must not deliver bytes before they are written.");
       return;
     }
@@ -373,7 +372,11 @@ class Checker {
         head + "At stream offset " + std::to_string(offset) + " (byte " +
         std::to_string(i) + " of the read) it returned " +
         ByteText(static_cast<unsigned char>(piece.bytes[i])) + ", but " + w +
-        "'s " + (segment != nullptr ? Op(segment->op) : std::string("write")) +
+        "'s " +
+        (segment != nullptr
+             ? std::string(segment->writev ? "writev " : "write ") +
+                   Op(segment->op)
+             : std::string("writes")) +
         " put " + ByteText(static_cast<unsigned char>(dir.stream[offset])) +
         " there.";
     if (clause == Clause::kW3) {
@@ -464,8 +467,8 @@ class Checker {
            r + "'s read " + Op(op.id) + " returned Eof after " +
                std::to_string(read_before) + " bytes, but " + w +
                "'s writes that returned Ok carried " +
-               std::to_string(required) + " bytes. After " + w +
-               " closes, " + r +
+               std::to_string(required) + " bytes. After " + w + " closes, " +
+               r +
                " must keep receiving data until everything written before "
                "the close has been read (close flushes, C1); only then Eof.");
   }
@@ -482,7 +485,8 @@ class Checker {
     Report(Clause::kR7, {op.id}, done,
            std::string(SideName(reader)) + "'s read " + Op(op.id) +
                " was called after an earlier read returned Eof, and returned " +
-               result.ToString() + ". Once Eof was read, every later read "
+               result.ToString() +
+               ". Once Eof was read, every later read "
                "must return Eof again.");
   }
 
@@ -493,13 +497,14 @@ class Checker {
       if (op.side != side || !op.is_write() || !op.completed()) continue;
       const WriteResult& result = *op.write_result;
       const std::int64_t done = *op.complete_seq;
-      const std::string call = s + "'s " + std::string(OpKindName(op.kind)) +
-                               " " + Op(op.id);
+      const std::string call =
+          s + "'s " + std::string(OpKindName(op.kind)) + " " + Op(op.id);
       const bool after_close = ClosedBefore(side, op.invoke_seq);
       if (result.is_error() && result.error().description().empty()) {
         Report(Clause::kE1, {op.id}, done,
-               call + " failed with an error that has no description. Errors "
-                      "must say what happened in words a human can act on.");
+               call +
+                   " failed with an error that has no description. Errors "
+                   "must say what happened in words a human can act on.");
       }
       if (result.is_ok()) {
         if (after_close) {
@@ -514,8 +519,10 @@ class Checker {
         if (result.is_error() &&
             !FaultAllows(side, done, &FaultEffects::may_fail)) {
           Report(Clause::kW2, {op.id}, done,
-                 call + " was called after " + s + " had called close, and "
-                 "returned " + result.ToString() +
+                 call + " was called after " + s +
+                     " had called close, and "
+                     "returned " +
+                     result.ToString() +
                      ". A write after close must return Closed, not another "
                      "error.");
         }
@@ -575,9 +582,10 @@ class Checker {
                  op.completed() ? *op.complete_seq : op.invoke_seq,
                  std::string(SideName(op.side)) + "'s " +
                      std::string(OpKindName(op.kind)) + " " + Op(op.id) +
-                     " was handed " + Buffer::Copy(op.arg_bytes[i]).Preview(16) +
-                     " (buffer " + std::to_string(i) +
-                     "), which later held " + op.args[i].Preview(16) +
+                     " was handed " +
+                     Buffer::Copy(op.arg_bytes[i]).Preview(16) + " (buffer " +
+                     std::to_string(i) + "), which later held " +
+                     op.args[i].Preview(16) +
                      ". The flow must never modify a buffer handed to "
                      "write/writev.");
         }
@@ -613,8 +621,10 @@ class Checker {
       if (AnyFault(side)) {
         if (FaultAllows(side, end, &FaultEffects::may_hang)) continue;
         Report(Clause::kE1, {op.id}, end,
-               call + " was still pending when nothing more could happen, "
-                      "after a fault on " + s +
+               call +
+                   " was still pending when nothing more could happen, "
+                   "after a fault on " +
+                   s +
                    ". After a connection fault, pending and later operations "
                    "must complete with an error, not hang.");
         continue;
@@ -623,35 +633,42 @@ class Checker {
         const Direction& in = directions_[Index(peer)];
         if (op.invoke_seq > in.first_eof) {
           Report(Clause::kR7, {op.id}, end,
-                 call + " was called after an earlier read returned Eof and "
-                        "never completed. Once Eof was read, every later read "
-                        "must return Eof again.");
+                 call +
+                     " was called after an earlier read returned Eof and "
+                     "never completed. Once Eof was read, every later read "
+                     "must return Eof again.");
         } else if (stuck[Index(side)]) {
           const std::size_t waiting =
               std::max(in.required_end, in.pending_end) - in.bytes_read;
-          std::string what = call + " was still pending when nothing more "
-                                    "could happen, with " +
+          std::string what = call +
+                             " was still pending when nothing more "
+                             "could happen, with " +
                              std::to_string(waiting) + " bytes written by " +
                              p + " not yet read. ";
           if (stuck[Index(peer)]) {
             Report(Clause::kX1, {op.id}, end,
-                   what + "The other direction is stuck the same way: both "
-                          "directions must carry data at once without "
-                          "deadlock.");
+                   what +
+                       "The other direction is stuck the same way: both "
+                       "directions must carry data at once without "
+                       "deadlock.");
           } else if (ClosedBefore(peer, end)) {
             Report(Clause::kC1, {op.id}, end,
-                   what + p + " had called close: close must flush every "
-                               "byte written before it.");
+                   what + p +
+                       " had called close: close must flush every "
+                       "byte written before it.");
           } else {
             Report(Clause::kW1, {op.id}, end,
-                   what + "Bytes of a write must become readable while the "
-                          "peer keeps reading.");
+                   what +
+                       "Bytes of a write must become readable while the "
+                       "peer keeps reading.");
           }
         } else if (ClosedBefore(peer, end) &&
                    in.bytes_read >= in.required_end) {
           Report(Clause::kC2, {op.id}, end,
-                 call + " was still pending when nothing more could happen, "
-                        "though " + p +
+                 call +
+                     " was still pending when nothing more could happen, "
+                     "though " +
+                     p +
                      " had closed and every byte it wrote had been read. It "
                      "must return Eof.");
         }

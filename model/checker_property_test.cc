@@ -15,9 +15,28 @@
 namespace flowcheck {
 namespace {
 
+// splitmix64: a fixed, portable stream of choices.
+std::uint64_t SplitMix(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// RapidCheck's choices, padded to at least 150 with a fixed stream so that
+// even the smallest generated case is a conversation long enough for every
+// corruption to find a place (shrinking still shortens the generated part).
 rc::Gen<std::vector<std::uint32_t>> Choices() {
-  return rc::gen::container<std::vector<std::uint32_t>>(
-      rc::gen::arbitrary<std::uint32_t>());
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::uint32_t>>(
+          rc::gen::arbitrary<std::uint32_t>()),
+      [](std::vector<std::uint32_t> choices) {
+        std::uint64_t state = choices.size();
+        while (choices.size() < 150) {
+          choices.push_back(static_cast<std::uint32_t>(SplitMix(state)));
+        }
+        return choices;
+      });
 }
 
 bool RejectedAsExpected(const CheckResult& result, const Mutated& mutated) {
@@ -36,11 +55,10 @@ RC_GTEST_PROP(CheckerProperty, AcceptsEveryLegalHistory, ()) {
   RC_ASSERT(result.ok());
 }
 
-RC_GTEST_PROP(CheckerProperty, RejectsACorruptedHistoryWithTheRightClause,
-              ()) {
+RC_GTEST_PROP(CheckerProperty, RejectsACorruptedHistoryWithTheRightClause, ()) {
   const std::vector<std::uint32_t> choices = *Choices();
-  const Mutation mutation = *rc::gen::elementOf(
-      std::vector<Mutation>(std::begin(kAllMutations), std::end(kAllMutations)));
+  const Mutation mutation = *rc::gen::elementOf(std::vector<Mutation>(
+      std::begin(kAllMutations), std::end(kAllMutations)));
   const std::uint32_t where = *rc::gen::arbitrary<std::uint32_t>();
   ChoiceSource source(choices);
   const Script script = GenerateLegalScript(source, 400);
@@ -52,14 +70,6 @@ RC_GTEST_PROP(CheckerProperty, RejectsACorruptedHistoryWithTheRightClause,
   RC_LOG() << "mutation: " << MutationName(mutation) << "\n"
            << mutated->script.ToString() << result.ToString();
   RC_ASSERT(RejectedAsExpected(result, *mutated));
-}
-
-// splitmix64: a fixed, portable stream of choices for the sweep below.
-std::uint64_t SplitMix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
 }
 
 // A deterministic sweep that also proves every mutation was really tried:
@@ -88,8 +98,7 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
       ++applied[mutation];
       const CheckResult result = CheckHistory(BuildHistory(mutated->script));
       ASSERT_TRUE(RejectedAsExpected(result, *mutated))
-          << "seed " << seed << ", mutation: " << MutationName(mutation)
-          << "\n"
+          << "seed " << seed << ", mutation: " << MutationName(mutation) << "\n"
           << mutated->script.ToString() << result.ToString();
     }
   }

@@ -138,10 +138,10 @@ TEST(CheckerAccepts, OverlappingReadsCompletingOutOfOrder) {
 
 TEST(CheckerAccepts, PendingWhereTheSpecAllowsIt) {
   Builder h;
-  h.StartRead(B);          // nothing written: R1 says pend
-  h.StartClose(A);         // B never closes: C4 says pend
+  h.StartRead(B);   // nothing written: R1 says pend
+  h.StartClose(A);  // B never closes: C4 says pend
   h.Write(B, "x");
-  h.StartRead(B);          // second reader, also nothing to read... Eof due
+  h.StartRead(B);  // second reader, also nothing to read... Eof due
   const CheckResult result = h.CutOff();
   EXPECT_TRUE(result.ok()) << result.ToString();
 }
@@ -158,8 +158,9 @@ TEST(CheckerAccepts, ErrorsAfterAResetFault) {
   h.Read(B, "ab");
   h.Fault(A, {.may_fail = true, .may_lose_data = true});
   h.Fault(B, {.may_fail = true, .may_lose_data = true});
-  h.Write(A, "x", WriteResult::Failure(Error(ErrorCode::kConnectionReset,
-                                             "reset by fault plan")));
+  h.Write(A, "x",
+          WriteResult::Failure(
+              Error(ErrorCode::kConnectionReset, "reset by fault plan")));
   h.ReadResultOf(B, ReadResult::Failure(Error(ErrorCode::kConnectionReset,
                                               "reset by fault plan")));
   const CheckResult result = h.Quiescent();

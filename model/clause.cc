@@ -11,7 +11,9 @@ struct ClauseText {
 ClauseText Text(Clause clause) {
   switch (clause) {
     case Clause::kR1:
-      return {"R1", "read pends while nothing is readable and the peer has not closed"};
+      return {
+          "R1",
+          "read pends while nothing is readable and the peer has not closed"};
     case Clause::kR2:
       return {"R2", "every Data returned by read holds at least 1 byte"};
     case Clause::kR3:
@@ -19,13 +21,15 @@ ClauseText Text(Clause clause) {
     case Clause::kR4:
       return {"R4", "bytes read are a prefix of the bytes the peer wrote"};
     case Clause::kR5:
-      return {"R5", "after the peer's close, all in-flight data is read before Eof"};
+      return {"R5",
+              "after the peer's close, all in-flight data is read before Eof"};
     case Clause::kR6:
       return {"R6", "Eof only after the peer has called close"};
     case Clause::kR7:
       return {"R7", "once read returned Eof, every later read returns Eof"};
     case Clause::kW1:
-      return {"W1", "bytes of an Ok write become readable while the peer reads"};
+      return {"W1",
+              "bytes of an Ok write become readable while the peer reads"};
     case Clause::kW2:
       return {"W2", "write/writev after close returns Closed"};
     case Clause::kW3:
@@ -37,15 +41,19 @@ ClauseText Text(Clause clause) {
     case Clause::kC2:
       return {"C2", "after the peer's close and the drain, read returns Eof"};
     case Clause::kC3:
-      return {"C3", "half-close: the other direction keeps working until the peer closes"};
+      return {"C3",
+              "half-close: the other direction keeps working until the peer "
+              "closes"};
     case Clause::kC4:
       return {"C4", "close returns only after the peer has called close"};
     case Clause::kC5:
-      return {"C5", "once both endpoints closed, closes return and reads complete"};
+      return {"C5",
+              "once both endpoints closed, closes return and reads complete"};
     case Clause::kX1:
       return {"X1", "both directions carry data at once without deadlock"};
     case Clause::kE1:
-      return {"E1", "after a fault, operations complete with a described error"};
+      return {"E1",
+              "after a fault, operations complete with a described error"};
   }
   return {"?", "unknown clause"};
 }

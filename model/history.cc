@@ -27,8 +27,8 @@ std::size_t Operation::write_size() const { return TotalSize(args); }
 namespace {
 
 std::string DescribeCall(const Operation& op) {
-  std::string out = std::string(SideName(op.side)) + " " +
-                    std::string(OpKindName(op.kind));
+  std::string out =
+      std::string(SideName(op.side)) + " " + std::string(OpKindName(op.kind));
   if (op.kind == OpKind::kWrite && !op.args.empty()) {
     out += " " + Buffer::Copy(op.arg_bytes[0]).Preview(16);
   } else if (op.kind == OpKind::kWritev) {
@@ -128,8 +128,8 @@ void History::CompleteClose(int id, Duration time) {
 void History::AddFault(Side side, std::string name, FaultEffects effects,
                        Duration time) {
   FLOWCHECK_CHECK(end_ == HistoryEnd::kOpen, "AddFault on an ended history");
-  faults_.push_back(FaultRecord{NextSeq(), time, side, std::move(name),
-                                effects});
+  faults_.push_back(
+      FaultRecord{NextSeq(), time, side, std::move(name), effects});
 }
 
 void History::End(HistoryEnd how, Duration time) {
@@ -151,15 +151,16 @@ std::string History::ToString() const {
                   static_cast<long long>(op.invoke_seq),
                   FormatTime(op.invoke_time).c_str());
     std::string task = op.task.empty() ? "" : "  [task " + op.task + "]";
-    lines.push_back({op.invoke_seq, std::string(prefix) + DescribeCall(op) + "  (#" +
-                                        std::to_string(op.id) + ")" + task});
+    lines.push_back({op.invoke_seq, std::string(prefix) + DescribeCall(op) +
+                                        "  (#" + std::to_string(op.id) + ")" +
+                                        task});
     if (op.completed()) {
       std::snprintf(prefix, sizeof prefix, "%5lld  %s  ",
                     static_cast<long long>(*op.complete_seq),
                     FormatTime(op.complete_time).c_str());
       lines.push_back({*op.complete_seq,
-                       std::string(prefix) + std::string(SideName(op.side)) + " " +
-                           std::string(OpKindName(op.kind)) + " -> " +
+                       std::string(prefix) + std::string(SideName(op.side)) +
+                           " " + std::string(OpKindName(op.kind)) + " -> " +
                            DescribeResult(op) + "  (#" + std::to_string(op.id) +
                            ")"});
     }

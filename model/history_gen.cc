@@ -18,35 +18,27 @@ class Generator {
   Script Run(int steps) {
     for (int step = 0; step < steps && !choices_.exhausted(); ++step) {
       const Side side = choices_.Next(2) == 0 ? Side::kA : Side::kB;
-      switch (choices_.Next(7)) {
-        case 0:
-          Write(side, {Bytes(side, choices_.Next(17))});
-          break;
-        case 1: {
-          std::vector<std::string> parts(choices_.Next(4));
-          for (std::string& part : parts) part = Bytes(side, choices_.Next(9));
-          Write(side, std::move(parts), /*writev=*/true);
-          break;
-        }
-        case 2:
-          if (pending_reads_[Index(side)].size() < 2) StartRead(side);
-          break;
-        case 3:
-          CompleteRead(side, choices_.Next(2));
-          break;
-        case 4:
-          if (!close_invoked_[Index(side)]) StartClose(side);
-          break;
-        case 5:
-          CompleteClose(side);
-          break;
-        case 6:
-          if (pending_reads_[Index(side)].empty() &&
-              !model_.ReadMustPend(side)) {
-            StartRead(side);
-            CompleteRead(side, 0);
-          }
-          break;
+      // Weights out of 32: writes and reads are common, a close is rare
+      // enough that most scripts carry data both ways before it.
+      const std::uint32_t action = choices_.Next(32);
+      if (action < 8) {
+        Write(side, {Bytes(side, choices_.Next(17))});
+      } else if (action < 12) {
+        std::vector<std::string> parts(choices_.Next(4));
+        for (std::string& part : parts) part = Bytes(side, choices_.Next(9));
+        Write(side, std::move(parts), /*writev=*/true);
+      } else if (action < 16) {
+        if (pending_reads_[Index(side)].size() < 2) StartRead(side);
+      } else if (action < 22) {
+        CompleteRead(side, choices_.Next(2));
+      } else if (action < 23) {
+        if (!close_invoked_[Index(side)]) StartClose(side);
+      } else if (action < 25) {
+        CompleteClose(side);
+      } else if (pending_reads_[Index(side)].empty() &&
+                 !model_.ReadMustPend(side)) {
+        StartRead(side);
+        CompleteRead(side, 0);
       }
     }
     // Run to quiescence: complete whatever can complete.
@@ -234,14 +226,17 @@ History BuildHistory(const Script& script) {
     const Duration time = std::chrono::microseconds(++micros);
     if (event.type == ScriptEvent::Type::kInvoke) {
       std::vector<Buffer> args;
-      for (const std::string& arg : event.args) args.push_back(Buffer::Copy(arg));
-      if (event.op >= static_cast<int>(ids.size())) ids.resize(event.op + 1, -1);
-      ids[event.op] = history.Invoke(event.side, event.kind, std::move(args),
-                                     time);
+      for (const std::string& arg : event.args)
+        args.push_back(Buffer::Copy(arg));
+      if (event.op >= static_cast<int>(ids.size()))
+        ids.resize(event.op + 1, -1);
+      ids[event.op] =
+          history.Invoke(event.side, event.kind, std::move(args), time);
       continue;
     }
-    FLOWCHECK_CHECK(event.op < static_cast<int>(ids.size()) && ids[event.op] >= 0,
-                    "script completes an operation it never invoked");
+    FLOWCHECK_CHECK(
+        event.op < static_cast<int>(ids.size()) && ids[event.op] >= 0,
+        "script completes an operation it never invoked");
     const int id = ids[event.op];
     switch (event.kind) {
       case OpKind::kRead:
@@ -259,8 +254,9 @@ History BuildHistory(const Script& script) {
       case OpKind::kWritev:
         history.CompleteWrite(
             id,
-            event.write_kind == WriteResult::Kind::kOk       ? WriteResult::Ok()
-            : event.write_kind == WriteResult::Kind::kClosed ? WriteResult::Closed()
+            event.write_kind == WriteResult::Kind::kOk ? WriteResult::Ok()
+            : event.write_kind == WriteResult::Kind::kClosed
+                ? WriteResult::Closed()
                 : WriteResult::Failure(
                       Error(ErrorCode::kIo, "injected by the script")),
             time);

@@ -73,24 +73,24 @@ Script GenerateLegalScript(ChoiceSource& choices, int steps);
 History BuildHistory(const Script& script);
 
 enum class Mutation {
-  kFlipByte,         // change one byte of a Data read       -> R4 or W3
-  kDropByte,         // drop a byte that a later read follows -> R4 or W3
-  kDuplicateRead,    // deliver a Data read's bytes twice      -> R4 or W3
-  kSwapBytes,        // swap two different adjacent bytes      -> R4 or W3
-  kEmptyData,        // a Data read returns 0 bytes            -> R2
-  kEarlyEof,         // Eof before the peer closed             -> R6 or C3
-  kEofBeforeDrain,   // Eof after the close, data in flight    -> R5
-  kSpuriousError,    // a read fails with no fault             -> R1 or C3
-  kOkAfterClose,     // a write after close returns Ok         -> W2
-  kEarlyCloseReturn, // close returns before the peer closed   -> C4
+  kFlipByte,          // change one byte of a Data read       -> R4 or W3
+  kDropByte,          // drop a byte that a later read follows -> R4 or W3
+  kDuplicateRead,     // deliver a Data read's bytes twice      -> R4 or W3
+  kSwapBytes,         // swap two different adjacent bytes      -> R4 or W3
+  kEmptyData,         // a Data read returns 0 bytes            -> R2
+  kEarlyEof,          // Eof before the peer closed             -> R6 or C3
+  kEofBeforeDrain,    // Eof after the close, data in flight    -> R5
+  kSpuriousError,     // a read fails with no fault             -> R1 or C3
+  kOkAfterClose,      // a write after close returns Ok         -> W2
+  kEarlyCloseReturn,  // close returns before the peer closed   -> C4
 };
 
 inline constexpr Mutation kAllMutations[] = {
-    Mutation::kFlipByte,      Mutation::kDropByte,
-    Mutation::kDuplicateRead, Mutation::kSwapBytes,
-    Mutation::kEmptyData,     Mutation::kEarlyEof,
+    Mutation::kFlipByte,       Mutation::kDropByte,
+    Mutation::kDuplicateRead,  Mutation::kSwapBytes,
+    Mutation::kEmptyData,      Mutation::kEarlyEof,
     Mutation::kEofBeforeDrain, Mutation::kSpuriousError,
-    Mutation::kOkAfterClose,  Mutation::kEarlyCloseReturn};
+    Mutation::kOkAfterClose,   Mutation::kEarlyCloseReturn};
 
 std::string_view MutationName(Mutation mutation);
 

@@ -28,7 +28,8 @@ class ManualClock : public Runtime {
 // return Ok at once.
 class CannedFlow : public Flow {
  public:
-  explicit CannedFlow(std::deque<ReadResult> reads) : reads_(std::move(reads)) {}
+  explicit CannedFlow(std::deque<ReadResult> reads)
+      : reads_(std::move(reads)) {}
   Task<ReadResult> read() override {
     ReadResult result = reads_.front();
     reads_.pop_front();

@@ -1,0 +1,98 @@
+// tools/flowcheck_main.cc: the `flowcheck` command line.
+//
+//   flowcheck demo [--seed=N] [--verbose]
+//   flowcheck --help
+//
+// Exit status: 0 success, 1 the command found a problem, 2 bad usage.
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tools/demo.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    R"(usage: flowcheck <command> [flags]
+
+Certifies and stress-tests flows: endpoints of a reliable, ordered,
+bidirectional byte stream with the MirageOS Mirage_flow contract
+(docs/spec.md).
+
+commands:
+  demo      generate a legal conversation from a seed, show the history
+            checker accepting it, then break it in ten ways and show the
+            contract clause the checker names for each
+
+flags of demo:
+  --seed=N    the seed (default 1); the same seed prints the same demo
+  --verbose   print the whole history, not just its start
+
+  -h, --help  this text
+
+exit status: 0 success, 1 a check failed, 2 bad usage
+)";
+
+int UsageError(const std::string& message) {
+  std::cerr << "flowcheck: " << message << "\n"
+            << "Run 'flowcheck --help' for usage.\n";
+  return 2;
+}
+
+// Parses a whole decimal unsigned 64-bit number.
+bool ParseSeed(std::string_view text, std::uint64_t& seed) {
+  if (text.empty() || text.size() > 20) return false;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return false;
+    value = value * 10 + digit;
+  }
+  seed = value;
+  return true;
+}
+
+int Demo(const std::vector<std::string_view>& args) {
+  std::uint64_t seed = 1;
+  bool verbose = false;
+  for (std::string_view arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--verbose") {
+      verbose = true;
+    } else if (arg.rfind("--seed=", 0) == 0) {
+      if (!ParseSeed(arg.substr(7), seed)) {
+        return UsageError(
+            "--seed takes a whole number from 0 to "
+            "18446744073709551615, not '" +
+            std::string(arg.substr(7)) + "'");
+      }
+    } else {
+      return UsageError("unknown flag '" + std::string(arg) + "' for demo");
+    }
+  }
+  return flowcheck::RunDemo(seed, verbose, std::cout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string_view command = args.front();
+  args.erase(args.begin());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "demo") return Demo(args);
+  return UsageError("unknown command '" + std::string(command) + "'");
+}
