@@ -79,10 +79,12 @@ TEST(TaskTest, MovesOnlyValues) {
     co_return std::make_unique<std::string>("moved");
   };
   std::string seen;
-  auto root = [&]() -> Task<void> {
+  // The lambda must outlive its coroutine (it holds the captures).
+  auto body = [&]() -> Task<void> {
     std::unique_ptr<std::string> value = co_await make();
     seen = *value;
-  }();
+  };
+  Task<void> root = body();
   root.start_detached();
   EXPECT_EQ(seen, "moved");
 }
@@ -93,13 +95,14 @@ TEST(TaskTest, ExceptionsReachTheAwaiter) {
     co_return 1;
   };
   std::string caught;
-  auto root = [&]() -> Task<void> {
+  auto body = [&]() -> Task<void> {
     try {
       (void)co_await thrower();
     } catch (const std::runtime_error& e) {
       caught = e.what();
     }
-  }();
+  };
+  Task<void> root = body();
   root.start_detached();
   EXPECT_EQ(caught, "boom");
   EXPECT_EQ(root.exception(), nullptr);
@@ -176,7 +179,8 @@ TEST(TaskTest, LongChainsDoNotGrowTheStack) {
     co_return total;
   };
   long result = 0;
-  auto root = [&]() -> Task<void> { result = co_await sum(); }();
+  auto body = [&]() -> Task<void> { result = co_await sum(); };
+  Task<void> root = body();
   root.start_detached();
   EXPECT_EQ(result, 1000000);
 }

@@ -5,6 +5,7 @@
 #include <coroutine>
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "model/checker.h"
 
@@ -46,9 +47,14 @@ class CannedFlow : public Flow {
 };
 
 template <typename T>
+Task<void> Store(std::optional<T>& out, Task<T> task) {
+  out.emplace(co_await std::move(task));
+}
+
+template <typename T>
 T RunToEnd(Task<T> task) {
   std::optional<T> out;
-  auto root = [&]() -> Task<void> { out.emplace(co_await std::move(task)); }();
+  Task<void> root = Store(out, std::move(task));
   root.start_detached();
   EXPECT_TRUE(root.done());
   return std::move(*out);
