@@ -1,0 +1,238 @@
+#include "sim/scheduler.h"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include "flow/check.h"
+
+namespace flowcheck::sim {
+namespace {
+
+// Suspends the current task until a timer fires.
+class SleepAwaiter {
+ public:
+  SleepAwaiter(Scheduler& scheduler, Duration duration)
+      : scheduler_(scheduler), duration_(duration) {}
+  SleepAwaiter(const SleepAwaiter&) = delete;
+  SleepAwaiter& operator=(const SleepAwaiter&) = delete;
+  ~SleepAwaiter() {
+    if (armed_) scheduler_.Cancel(timer_);
+  }
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> handle) {
+    const std::uint64_t task = scheduler_.current_task();
+    FLOWCHECK_CHECK(task != 0, "sleep() awaited outside a scheduler task");
+    if (duration_ <= Duration::zero()) {
+      // A yield: runnable again at once; the seed decides who goes first.
+      scheduler_.Suspended(task, "a yield");
+      scheduler_.MakeRunnable(task, handle);
+      return;
+    }
+    const Duration deadline = scheduler_.now() + duration_;
+    scheduler_.Suspended(task, "sleep until " + FormatTime(deadline));
+    armed_ = true;
+    timer_ = scheduler_.At(deadline, [this, task, handle] {
+      armed_ = false;
+      scheduler_.MakeRunnable(task, handle);
+    });
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  Scheduler& scheduler_;
+  Duration duration_;
+  bool armed_ = false;
+  Scheduler::TimerId timer_;
+};
+
+Task<void> SleepFor(Scheduler& scheduler, Duration duration) {
+  co_await SleepAwaiter(scheduler, duration);
+}
+
+}  // namespace
+
+std::string RunReport::ToString() const {
+  std::string out;
+  switch (outcome) {
+    case Outcome::kAllDone:
+      out = "all tasks done";
+      break;
+    case Outcome::kQuiescent:
+      out = "quiescent";
+      break;
+    case Outcome::kTimeLimit:
+      out = "time limit reached";
+      break;
+    case Outcome::kPredicate:
+      out = "stopped: condition met";
+      break;
+  }
+  out +=
+      " at " + FormatTime(time) + " after " + std::to_string(steps) + " steps";
+  if (!blocked.empty()) {
+    out += ": " + std::to_string(blocked.size()) +
+           (blocked.size() == 1 ? " task" : " tasks") +
+           (outcome == Outcome::kQuiescent ? " blocked forever"
+                                           : " still waiting");
+    for (const BlockedTask& task : blocked) {
+      out += "\n  task " + std::to_string(task.id) + " '" + task.name +
+             "' waits on " + task.waiting_on;
+    }
+  }
+  return out;
+}
+
+Scheduler::Scheduler(SchedulerOptions options)
+    : options_(options),
+      random_(options.seed),
+      pick_random_(random_.Fork()),
+      trace_(options.keep_trace_text) {}
+
+Scheduler::~Scheduler() {
+  // Destroy tasks first (their awaiters cancel timers and leave wait
+  // lists), newest first, then drop whatever remains.
+  runnable_.clear();
+  while (!tasks_.empty()) tasks_.erase(std::prev(tasks_.end()));
+  timers_.clear();
+}
+
+Task<void> Scheduler::sleep(Duration duration) {
+  return SleepFor(*this, duration);
+}
+
+void Scheduler::spawn(Task<void> task, std::string name) {
+  FLOWCHECK_CHECK(task.valid(), "spawn of an empty Task");
+  const std::uint64_t id = next_task_id_++;
+  trace_.Add(now_, TraceKind::kSpawn, id, 0, name);
+  tasks_.emplace(id, TaskRecord{std::move(name), std::move(task), "start"});
+  runnable_.push_back(Runnable{id, {}});
+}
+
+void Scheduler::run() { RunUntilQuiescent(); }
+
+RunReport Scheduler::RunUntilQuiescent() {
+  return Run(nullptr, options_.time_limit);
+}
+
+RunReport Scheduler::RunFor(Duration duration) {
+  const Duration until = std::min(now_ + duration, options_.time_limit);
+  RunReport report = Run(nullptr, until);
+  if (report.outcome == RunReport::Outcome::kTimeLimit && now_ < until) {
+    now_ = until;
+    report.time = now_;
+  }
+  return report;
+}
+
+RunReport Scheduler::RunUntil(const std::function<bool()>& done) {
+  return Run(&done, options_.time_limit);
+}
+
+std::string Scheduler::current_task_name() const {
+  auto it = tasks_.find(current_task_);
+  return it == tasks_.end() ? "" : it->second.name;
+}
+
+void Scheduler::Suspended(std::uint64_t task, std::string what) {
+  auto it = tasks_.find(task);
+  if (it != tasks_.end()) it->second.waiting_on = std::move(what);
+}
+
+void Scheduler::MakeRunnable(std::uint64_t task,
+                             std::coroutine_handle<> handle) {
+  FLOWCHECK_CHECK(handle, "MakeRunnable with a null handle");
+  runnable_.push_back(Runnable{task, handle});
+}
+
+Scheduler::TimerId Scheduler::At(Duration deadline,
+                                 std::function<void()> callback) {
+  if (deadline < now_) deadline = now_;
+  const TimerId id{deadline, next_timer_seq_++};
+  timers_.emplace(std::make_pair(deadline.count(), id.seq),
+                  std::move(callback));
+  return id;
+}
+
+void Scheduler::Cancel(TimerId timer) {
+  timers_.erase(std::make_pair(timer.deadline.count(), timer.seq));
+}
+
+bool Scheduler::FireTimers(Duration limit) {
+  if (timers_.empty()) return false;
+  const Duration deadline(timers_.begin()->first.first);
+  if (deadline > limit) return false;
+  if (deadline > now_) {
+    now_ = deadline;
+    trace_.Add(now_, TraceKind::kAdvance, 0, 0);
+  }
+  // Fire every timer due now, in the order they were set; callbacks may set
+  // new timers (also due now: they fire in this loop too).
+  while (!timers_.empty() && timers_.begin()->first.first <= now_.count()) {
+    auto node = timers_.extract(timers_.begin());
+    node.mapped()();
+  }
+  return true;
+}
+
+bool Scheduler::Step() {
+  if (runnable_.empty()) return FireTimers(options_.time_limit);
+  const std::size_t index =
+      options_.fifo
+          ? 0
+          : static_cast<std::size_t>(pick_random_.Uniform(runnable_.size()));
+  const Runnable next = runnable_[index];
+  runnable_.erase(runnable_.begin() + static_cast<std::ptrdiff_t>(index));
+  auto it = tasks_.find(next.task);
+  FLOWCHECK_CHECK(it != tasks_.end(), "a runnable entry for a finished task");
+  trace_.Add(now_, TraceKind::kPick, next.task, index);
+  it->second.waiting_on = "an awaitable outside the simulation";
+  current_task_ = next.task;
+  if (next.handle) {
+    next.handle.resume();
+  } else {
+    it->second.task.start_detached();
+  }
+  current_task_ = 0;
+  if (it->second.task.done()) {
+    trace_.Add(now_, TraceKind::kFinish, next.task, 0);
+    std::exception_ptr failure = it->second.task.exception();
+    tasks_.erase(it);
+    if (failure) std::rethrow_exception(failure);
+  }
+  return true;
+}
+
+RunReport Scheduler::Report(RunReport::Outcome outcome,
+                            std::uint64_t steps) const {
+  RunReport report;
+  report.outcome = outcome;
+  report.time = now_;
+  report.steps = steps;
+  for (const auto& [id, record] : tasks_) {
+    report.blocked.push_back(BlockedTask{id, record.name, record.waiting_on});
+  }
+  return report;
+}
+
+RunReport Scheduler::Run(const std::function<bool()>* done, Duration until) {
+  std::uint64_t steps = 0;
+  while (true) {
+    if (done != nullptr && (*done)()) {
+      return Report(RunReport::Outcome::kPredicate, steps);
+    }
+    if (!runnable_.empty()) {
+      Step();
+      ++steps;
+      continue;
+    }
+    if (FireTimers(until)) continue;
+    if (!timers_.empty()) return Report(RunReport::Outcome::kTimeLimit, steps);
+    return Report(tasks_.empty() ? RunReport::Outcome::kAllDone
+                                 : RunReport::Outcome::kQuiescent,
+                  steps);
+  }
+}
+
+}  // namespace flowcheck::sim

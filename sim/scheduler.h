@@ -1,0 +1,173 @@
+// sim/scheduler.h: Scheduler, the simulated world's Runtime -- virtual time,
+// a seeded choice of which task runs next, timers, a trace, and a report of
+// tasks that can never wake up.
+//
+// Time is virtual, in nanoseconds, and moves only when the scheduler moves
+// it: when no task is runnable it jumps to the earliest timer. Timers with
+// equal deadlines fire in the order they were set. When several tasks are
+// runnable, the seed picks which runs next (or, with `fifo`, the one woken
+// first). One seed therefore fixes every ordering, and the trace hash proves
+// it (sim/trace.h).
+//
+// A task here is a top-level coroutine started with spawn(). Inside it, the
+// coroutine suspends on simulation awaitables (sleep(), WaitList::Wait(),
+// simulated flows); each task is suspended at one point at a time.
+//
+// Ownership: the scheduler owns spawned tasks until they finish; destroying
+// the scheduler destroys unfinished ones (their awaiters unregister). Things
+// tasks wait on (WaitLists, simulated flows) must outlive the tasks, or be
+// destroyed only after the scheduler. Single-threaded; nothing here reads
+// the wall clock or depends on addresses.
+#ifndef FLOWCHECK_SIM_SCHEDULER_H_
+#define FLOWCHECK_SIM_SCHEDULER_H_
+
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "flow/runtime.h"
+#include "flow/task.h"
+#include "sim/random.h"
+#include "sim/trace.h"
+
+namespace flowcheck::sim {
+
+struct SchedulerOptions {
+  // Decides every choice of the run.
+  std::uint64_t seed = 0;
+  // Run runnable tasks in the order they became runnable instead of a
+  // seeded pick (for debugging a schedule by hand).
+  bool fifo = false;
+  // Keep the trace as text lines (costs memory); the hash is always kept.
+  bool keep_trace_text = false;
+  // A run stops when virtual time would pass this (a task that sleeps in a
+  // loop never becomes quiescent).
+  Duration time_limit = std::chrono::hours(24);
+};
+
+// A task that is suspended with nothing left that could wake it.
+struct BlockedTask {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string waiting_on;  // e.g. "read on B (nothing readable)"
+};
+
+// How a run ended.
+struct RunReport {
+  enum class Outcome {
+    kAllDone,    // every spawned task finished
+    kQuiescent,  // tasks remain, but nothing can ever wake them
+    kTimeLimit,  // virtual time reached the run's limit (RunFor's end, or
+                 // SchedulerOptions::time_limit)
+    kPredicate,  // RunUntil's predicate held
+  };
+  Outcome outcome = Outcome::kAllDone;
+  Duration time{0};                  // virtual time at the end
+  std::uint64_t steps = 0;           // tasks resumed during this run
+  std::vector<BlockedTask> blocked;  // kQuiescent: in task-id order
+
+  // "quiescent at 0.002000000s after 41 steps: 2 tasks blocked forever:
+  //  task 3 'reader' waits on read on B; ..."
+  std::string ToString() const;
+};
+
+class Scheduler : public Runtime {
+ public:
+  explicit Scheduler(SchedulerOptions options = {});
+  ~Scheduler() override;
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Runtime.
+  Duration now() const override { return now_; }
+  Task<void> sleep(Duration duration) override;
+  void spawn(Task<void> task, std::string name) override;
+  // Runs until quiescent (or the time limit). Rethrows the first exception
+  // that escaped a task.
+  void run() override;
+
+  // Runs until every task is done or nothing can happen any more (no
+  // runnable task, no timer), or the time limit. Rethrows a task's
+  // exception.
+  RunReport RunUntilQuiescent();
+  // As RunUntilQuiescent, but stops once virtual time would pass
+  // now() + duration (timers due exactly then still fire): the outcome is
+  // then kTimeLimit and now() is exactly the old now() + duration.
+  RunReport RunFor(Duration duration);
+  // As RunUntilQuiescent, but stops as soon as `done()` holds (checked
+  // before each step).
+  RunReport RunUntil(const std::function<bool()>& done);
+
+  // One step: resumes one runnable task, or if none is runnable advances
+  // time to the earliest timer and fires every timer due then. Returns
+  // false if there was nothing to do. Rethrows a task's exception.
+  bool Step();
+
+  // Timers for simulated components: `callback` runs at virtual time
+  // `deadline` (or now, if that has passed), between task steps. It may make
+  // tasks runnable and set further timers.
+  struct TimerId {
+    Duration deadline{0};
+    std::uint64_t seq = 0;
+  };
+  TimerId At(Duration deadline, std::function<void()> callback);
+  // Cancels a timer that has not fired; does nothing otherwise.
+  void Cancel(TimerId timer);
+
+  // For awaiters: the running task's id (0 outside any task).
+  std::uint64_t current_task() const { return current_task_; }
+  // The running task's name ("" outside any task).
+  std::string current_task_name() const;
+  // For awaiters: `task` suspended at `handle`, waiting on `what`
+  // (reported if it never wakes).
+  void Suspended(std::uint64_t task, std::string what);
+  // For awaiters: `task`, suspended at `handle`, may run again.
+  void MakeRunnable(std::uint64_t task, std::coroutine_handle<> handle);
+
+  // The seeded stream for simulated components. Each component should
+  // Fork() its own at creation.
+  Random& random() { return random_; }
+  Trace& trace() { return trace_; }
+  const Trace& trace() const { return trace_; }
+  std::uint64_t seed() const { return options_.seed; }
+
+  // Number of spawned tasks not yet finished.
+  std::size_t live_tasks() const { return tasks_.size(); }
+
+ private:
+  struct TaskRecord {
+    std::string name;
+    Task<void> task;
+    std::string waiting_on;
+  };
+  struct Runnable {
+    std::uint64_t task = 0;
+    std::coroutine_handle<> handle;  // null: start the task
+  };
+
+  RunReport Run(const std::function<bool()>* done, Duration until);
+  RunReport Report(RunReport::Outcome outcome, std::uint64_t steps) const;
+  bool FireTimers(Duration limit);
+
+  SchedulerOptions options_;
+  Random random_;
+  Random pick_random_;  // only for picking the next task
+  Trace trace_;
+  Duration now_{0};
+  std::uint64_t next_task_id_ = 1;
+  std::uint64_t current_task_ = 0;
+  std::uint64_t next_timer_seq_ = 1;
+  std::map<std::uint64_t, TaskRecord> tasks_;
+  std::vector<Runnable> runnable_;
+  std::map<std::pair<std::int64_t, std::uint64_t>, std::function<void()>>
+      timers_;
+};
+
+}  // namespace flowcheck::sim
+
+#endif  // FLOWCHECK_SIM_SCHEDULER_H_

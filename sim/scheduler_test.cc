@@ -1,0 +1,230 @@
+#include "sim/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/wait_list.h"
+
+namespace flowcheck::sim {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+Task<void> Append(Scheduler& s, std::vector<std::string>& log, std::string name,
+                  int times) {
+  for (int i = 0; i < times; ++i) {
+    log.push_back(name + std::to_string(i));
+    co_await s.sleep(Duration::zero());
+  }
+}
+
+std::vector<std::string> Interleaving(std::uint64_t seed, bool fifo = false) {
+  Scheduler s({.seed = seed, .fifo = fifo});
+  std::vector<std::string> log;
+  s.spawn(Append(s, log, "a", 3), "a");
+  s.spawn(Append(s, log, "b", 3), "b");
+  s.spawn(Append(s, log, "c", 3), "c");
+  EXPECT_EQ(s.RunUntilQuiescent().outcome, RunReport::Outcome::kAllDone);
+  return log;
+}
+
+TEST(SchedulerTest, SameSeedSameInterleaving) {
+  for (std::uint64_t seed = 0; seed < 50; ++seed) {
+    EXPECT_EQ(Interleaving(seed), Interleaving(seed)) << "seed " << seed;
+  }
+}
+
+TEST(SchedulerTest, DifferentSeedsExploreDifferentInterleavings) {
+  std::set<std::vector<std::string>> seen;
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    seen.insert(Interleaving(seed));
+  }
+  EXPECT_GT(seen.size(), 50u);
+}
+
+TEST(SchedulerTest, FifoModeRunsInWakeOrder) {
+  EXPECT_EQ(Interleaving(1, /*fifo=*/true),
+            (std::vector<std::string>{"a0", "b0", "c0", "a1", "b1", "c1", "a2",
+                                      "b2", "c2"}));
+}
+
+TEST(SchedulerTest, TimeJumpsToTheNextTimer) {
+  Scheduler s;
+  std::vector<Duration> woke;
+  auto sleeper = [&](Duration d) -> Task<void> {
+    co_await s.sleep(d);
+    woke.push_back(s.now());
+  };
+  s.spawn(sleeper(milliseconds(30)), "slow");
+  s.spawn(sleeper(milliseconds(10)), "fast");
+  const RunReport report = s.RunUntilQuiescent();
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kAllDone);
+  EXPECT_EQ(woke, (std::vector<Duration>{milliseconds(10), milliseconds(30)}));
+  EXPECT_EQ(s.now(), milliseconds(30));
+}
+
+TEST(SchedulerTest, EqualDeadlinesFireInTheOrderSet) {
+  Scheduler s;
+  std::vector<int> fired;
+  for (int i = 0; i < 5; ++i) {
+    s.At(milliseconds(7), [&fired, i] { fired.push_back(i); });
+  }
+  s.RunUntilQuiescent();
+  EXPECT_EQ(fired, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(SchedulerTest, CancelledTimersDoNotFire) {
+  Scheduler s;
+  bool fired = false;
+  const Scheduler::TimerId timer = s.At(milliseconds(1), [&] { fired = true; });
+  s.Cancel(timer);
+  s.RunUntilQuiescent();
+  EXPECT_FALSE(fired);
+  EXPECT_EQ(s.now(), Duration::zero());
+}
+
+TEST(SchedulerTest, RunForStopsAtTheDeadline) {
+  Scheduler s;
+  int ticks = 0;
+  auto ticker = [&]() -> Task<void> {
+    while (true) {
+      co_await s.sleep(milliseconds(10));
+      ++ticks;
+    }
+  };
+  s.spawn(ticker(), "ticker");
+  const RunReport report = s.RunFor(milliseconds(55));
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kTimeLimit);
+  EXPECT_EQ(s.now(), milliseconds(55));
+  EXPECT_EQ(ticks, 5);
+  s.RunFor(milliseconds(5));
+  EXPECT_EQ(ticks, 6);  // the timer due exactly at 60 ms fired
+}
+
+TEST(SchedulerTest, TimeLimitStopsAnEndlessRun) {
+  Scheduler s({.time_limit = std::chrono::seconds(1)});
+  auto forever = [&]() -> Task<void> {
+    while (true) co_await s.sleep(milliseconds(100));
+  };
+  s.spawn(forever(), "forever");
+  const RunReport report = s.RunUntilQuiescent();
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kTimeLimit);
+  EXPECT_LE(s.now(), std::chrono::seconds(1));
+}
+
+TEST(SchedulerTest, RunUntilStopsWhenThePredicateHolds) {
+  Scheduler s;
+  int count = 0;
+  auto counter = [&]() -> Task<void> {
+    while (true) {
+      ++count;
+      co_await s.sleep(milliseconds(1));
+    }
+  };
+  s.spawn(counter(), "counter");
+  const RunReport report = s.RunUntil([&] { return count == 4; });
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kPredicate);
+  EXPECT_EQ(count, 4);
+}
+
+TEST(SchedulerTest, QuiescenceReportNamesEachBlockedTaskAndWhatItWaitsOn) {
+  Scheduler s;
+  WaitList never(s, "a message that never comes");
+  auto waiter = [&]() -> Task<void> { co_await never.Wait(); };
+  s.spawn(waiter(), "consumer-1");
+  s.spawn(waiter(), "consumer-2");
+  auto done = [&]() -> Task<void> { co_return; };
+  s.spawn(done(), "finisher");
+  const RunReport report = s.RunUntilQuiescent();
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kQuiescent);
+  ASSERT_EQ(report.blocked.size(), 2u);
+  EXPECT_EQ(report.blocked[0].name, "consumer-1");
+  EXPECT_EQ(report.blocked[0].waiting_on, "a message that never comes");
+  EXPECT_EQ(report.blocked[1].name, "consumer-2");
+  const std::string text = report.ToString();
+  EXPECT_NE(text.find("2 tasks blocked forever"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find("task 2 'consumer-2' waits on a message that never comes"),
+      std::string::npos)
+      << text;
+  // The scheduler destroys the blocked tasks; they leave the wait list.
+}
+
+TEST(SchedulerTest, WaitListWakesInFifoOrder) {
+  Scheduler s({.fifo = true});
+  WaitList list(s, "turn");
+  std::vector<int> order;
+  auto waiter = [&](int id) -> Task<void> {
+    co_await list.Wait();
+    order.push_back(id);
+  };
+  for (int i = 0; i < 3; ++i) s.spawn(waiter(i), "w" + std::to_string(i));
+  s.RunUntilQuiescent();
+  EXPECT_EQ(list.waiters(), 3u);
+  EXPECT_TRUE(list.WakeOne());
+  list.WakeAll();
+  s.RunUntilQuiescent();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(list.WakeOne());
+}
+
+TEST(SchedulerTest, ExceptionsEscapeTheRun) {
+  Scheduler s;
+  auto thrower = [&]() -> Task<void> {
+    co_await s.sleep(milliseconds(1));
+    throw std::runtime_error("task failed");
+  };
+  s.spawn(thrower(), "thrower");
+  EXPECT_THROW(s.run(), std::runtime_error);
+}
+
+TEST(SchedulerTest, DestroyingTheSchedulerFreesSuspendedTasks) {
+  // ASan checks that frames and timers are released.
+  auto s = std::make_unique<Scheduler>();
+  WaitList list(*s, "forever");
+  auto sleeper = [&]() -> Task<void> {
+    co_await s->sleep(std::chrono::hours(1));
+  };
+  auto waiter = [&]() -> Task<void> { co_await list.Wait(); };
+  s->spawn(sleeper(), "sleeper");
+  s->spawn(waiter(), "waiter");
+  s->RunFor(milliseconds(1));
+  EXPECT_EQ(s->live_tasks(), 2u);
+  s.reset();
+  EXPECT_FALSE(list.has_waiters());
+}
+
+TEST(SchedulerTest, TraceHashIsReproducibleAndSeedDependent) {
+  auto hash = [](std::uint64_t seed) {
+    Scheduler s({.seed = seed, .keep_trace_text = true});
+    std::vector<std::string> log;
+    s.spawn(Append(s, log, "a", 5), "a");
+    s.spawn(Append(s, log, "b", 5), "b");
+    s.RunUntilQuiescent();
+    EXPECT_FALSE(s.trace().lines().empty());
+    return s.trace().hash();
+  };
+  EXPECT_EQ(hash(3), hash(3));
+  EXPECT_NE(hash(3), hash(4));
+}
+
+TEST(SchedulerTest, TraceTextShowsDecisions) {
+  Scheduler s({.seed = 1, .fifo = true, .keep_trace_text = true});
+  auto sleeper = [&]() -> Task<void> { co_await s.sleep(nanoseconds(1500)); };
+  s.spawn(sleeper(), "sleeper");
+  s.RunUntilQuiescent();
+  const std::string text = s.trace().ToString();
+  EXPECT_NE(text.find("0.000000000s  spawn   task 1 sleeper"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0.000001500s  advance"), std::string::npos) << text;
+  EXPECT_NE(text.find("trace hash "), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace flowcheck::sim

@@ -1,0 +1,108 @@
+#include "sim/trace.h"
+
+#include <cstdio>
+
+namespace flowcheck::sim {
+
+std::string_view TraceKindName(TraceKind kind) {
+  switch (kind) {
+    case TraceKind::kSpawn:
+      return "spawn";
+    case TraceKind::kPick:
+      return "pick";
+    case TraceKind::kFinish:
+      return "finish";
+    case TraceKind::kAdvance:
+      return "advance";
+    case TraceKind::kFlow:
+      return "flow";
+    case TraceKind::kFault:
+      return "FAULT";
+    case TraceKind::kNote:
+      return "note";
+  }
+  return "?";
+}
+
+std::string FormatTime(Duration time) {
+  const std::int64_t ns = time.count();
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%09llds",
+                static_cast<long long>(ns / 1000000000),
+                static_cast<long long>(ns % 1000000000));
+  return text;
+}
+
+void Trace::Mix(std::uint64_t value) {
+  for (int i = 0; i < 8; ++i) {
+    hash_ ^= (value >> (8 * i)) & 0xff;
+    hash_ *= 0x100000001b3ULL;  // FNV-1a prime
+  }
+}
+
+void Trace::Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
+                std::string_view detail) {
+  ++events_;
+  Mix(static_cast<std::uint64_t>(time.count()));
+  Mix(static_cast<std::uint64_t>(kind));
+  Mix(a);
+  Mix(b);
+  for (char c : detail) {
+    hash_ ^= static_cast<unsigned char>(c);
+    hash_ *= 0x100000001b3ULL;
+  }
+  if (!keep_text_) return;
+  std::string line = FormatTime(time) + "  ";
+  std::string kind_name(TraceKindName(kind));
+  kind_name.resize(8, ' ');
+  line += kind_name;
+  switch (kind) {
+    case TraceKind::kSpawn:
+    case TraceKind::kFinish:
+      line += "task " + std::to_string(a);
+      break;
+    case TraceKind::kPick:
+      line += "task " + std::to_string(a) + " (runnable #" + std::to_string(b) +
+              ")";
+      break;
+    default:
+      break;
+  }
+  if (!detail.empty()) {
+    if (line.back() != ' ') line += ' ';
+    line += detail;
+  }
+  lines_.push_back(std::move(line));
+}
+
+void Trace::Count(std::string_view name, std::uint64_t by) {
+  auto it = counters_.find(name);
+  if (it == counters_.end()) {
+    counters_.emplace(std::string(name), by);
+  } else {
+    it->second += by;
+  }
+}
+
+std::uint64_t Trace::count(std::string_view name) const {
+  auto it = counters_.find(name);
+  return it == counters_.end() ? 0 : it->second;
+}
+
+std::string Trace::ToString() const {
+  std::string out;
+  if (!keep_text_) {
+    out = "(trace text not kept; " + std::to_string(events_) + " events)\n";
+  }
+  for (const std::string& line : lines_) out += line + "\n";
+  char hash[32];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(hash_));
+  out += "trace hash " + std::string(hash) + "\n";
+  for (const auto& [name, value] : counters_) {
+    out += "  " + name + ": " + std::to_string(value) + "\n";
+  }
+  return out;
+}
+
+}  // namespace flowcheck::sim

@@ -1,0 +1,83 @@
+// sim/trace.h: Trace, the record of everything that happened in one
+// simulated run, and its 64-bit hash.
+//
+// Every scheduling decision and every flow and fault event is added here
+// with its virtual time. The hash (FNV-1a over the events' integers and
+// text) proves replay: the same seed must give the same hash, run after
+// run, build after build. Text lines are kept only when asked for (they
+// cost memory and time); the hash is always computed.
+//
+// Nothing added may depend on pointer values, thread ids, the wall clock or
+// unordered iteration: only on virtual time, task ids (sequential) and data.
+//
+// Counters count named events (faults that fired, by kind; segments split;
+// ...) so tests can assert that what they meant to exercise happened.
+//
+// Not thread-safe; owned by the Scheduler.
+#ifndef FLOWCHECK_SIM_TRACE_H_
+#define FLOWCHECK_SIM_TRACE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flow/runtime.h"
+
+namespace flowcheck::sim {
+
+// What kind of event a trace line records.
+enum class TraceKind : std::uint8_t {
+  kSpawn,    // a: task id
+  kPick,     // a: task id, b: index picked among the runnable tasks
+  kFinish,   // a: task id
+  kAdvance,  // time jumped to the next timer
+  kFlow,     // an operation or delivery on a simulated flow
+  kFault,    // an injected fault fired
+  kNote,     // anything else a component wants in the record
+};
+
+std::string_view TraceKindName(TraceKind kind);
+
+class Trace {
+ public:
+  explicit Trace(bool keep_text) : keep_text_(keep_text) {}
+
+  // Adds one event. `detail` is part of the hash and of the text line.
+  void Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
+           std::string_view detail = {});
+
+  // Adds 1 to the counter `name` (and hashes nothing: counters summarize).
+  void Count(std::string_view name, std::uint64_t by = 1);
+  // The counter's value; 0 if never counted.
+  std::uint64_t count(std::string_view name) const;
+  const std::map<std::string, std::uint64_t, std::less<>>& counters() const {
+    return counters_;
+  }
+
+  std::uint64_t hash() const { return hash_; }
+  std::uint64_t events() const { return events_; }
+  bool keeps_text() const { return keep_text_; }
+  // One line per event ("   0.001500000s  pick     task 3 (index 1 of 2)"),
+  // empty unless the trace keeps text.
+  const std::vector<std::string>& lines() const { return lines_; }
+  // All lines joined, then the counters; or a note that text was not kept.
+  std::string ToString() const;
+
+ private:
+  void Mix(std::uint64_t value);
+
+  bool keep_text_;
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  std::uint64_t events_ = 0;
+  std::vector<std::string> lines_;
+  std::map<std::string, std::uint64_t, std::less<>> counters_;
+};
+
+// "1.500000000s": virtual time for humans.
+std::string FormatTime(Duration time);
+
+}  // namespace flowcheck::sim
+
+#endif  // FLOWCHECK_SIM_TRACE_H_

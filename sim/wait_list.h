@@ -1,0 +1,78 @@
+// sim/wait_list.h: WaitList, where simulated tasks wait until a simulated
+// component wakes them (a condition variable for coroutines).
+//
+//   WaitList readers(scheduler, "read on B");
+//   while (nothing_to_read()) co_await readers.Wait();   // in a task
+//   ...
+//   readers.WakeAll();                                    // when bytes arrive
+//
+// Waiters are woken in the order they started waiting (FIFO); a woken task
+// becomes runnable, and the scheduler's seed decides when it runs. A waiter
+// whose coroutine is destroyed while waiting leaves the list on its own.
+// Wait() is a hint, not a guarantee: callers re-check their condition in a
+// loop.
+//
+// Ownership: destroying a WaitList while tasks wait on it leaves them
+// suspended forever (they forget the list, so the scheduler can still
+// destroy them safely). Single-threaded, like the Scheduler.
+#ifndef FLOWCHECK_SIM_WAIT_LIST_H_
+#define FLOWCHECK_SIM_WAIT_LIST_H_
+
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "sim/scheduler.h"
+
+namespace flowcheck::sim {
+
+class WaitList {
+ public:
+  // `what` names what waiters wait on, in reports of blocked tasks.
+  WaitList(Scheduler& scheduler, std::string what);
+  ~WaitList();
+  WaitList(const WaitList&) = delete;
+  WaitList& operator=(const WaitList&) = delete;
+
+  class Awaiter {
+   public:
+    explicit Awaiter(WaitList& list) : list_(list) {}
+    Awaiter(const Awaiter&) = delete;
+    Awaiter& operator=(const Awaiter&) = delete;
+    ~Awaiter();
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> handle);
+    void await_resume() const noexcept {}
+
+   private:
+    friend class WaitList;
+    WaitList& list_;
+    bool waiting_ = false;
+    std::uint64_t task_ = 0;
+    std::coroutine_handle<> handle_;
+  };
+
+  // Suspends the calling task until WakeOne/WakeAll picks it.
+  [[nodiscard]] Awaiter Wait() { return Awaiter(*this); }
+
+  // Makes the longest-waiting task runnable. Returns false if none waited.
+  bool WakeOne();
+  // Makes every waiting task runnable.
+  void WakeAll();
+
+  bool has_waiters() const { return !waiters_.empty(); }
+  std::size_t waiters() const { return waiters_.size(); }
+  // Changes what reports say waiters wait on (e.g. "read on B: 0 bytes in
+  // flight"); applies to tasks that start waiting from now on.
+  void set_what(std::string what) { what_ = std::move(what); }
+
+ private:
+  Scheduler& scheduler_;
+  std::string what_;
+  std::deque<Awaiter*> waiters_;  // FIFO; pointers identify, never order
+};
+
+}  // namespace flowcheck::sim
+
+#endif  // FLOWCHECK_SIM_WAIT_LIST_H_
