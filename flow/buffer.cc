@@ -53,6 +53,15 @@ Buffer Buffer::slice(std::size_t offset) const {
   return slice(offset, size_ - offset);
 }
 
+std::optional<Buffer> Buffer::JoinAdjacent(const Buffer& next) const {
+  if (next.empty()) return *this;
+  if (empty()) return next;
+  if (storage_ != next.storage_ || offset_ + size_ != next.offset_) {
+    return std::nullopt;
+  }
+  return Buffer(storage_, offset_, size_ + next.size_);
+}
+
 std::string Buffer::Preview(std::size_t max_bytes) const {
   std::string out =
       std::to_string(size_) + (size_ == 1 ? " byte \"" : " bytes \"");

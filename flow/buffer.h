@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -76,6 +77,11 @@ class Buffer {
   // Hex dump of up to `max_bytes` bytes: "68 69 00 21 21" (then " ..." when
   // cut short).
   std::string HexPreview(std::size_t max_bytes = 32) const;
+
+  // If `next` starts exactly where this buffer ends in the same storage,
+  // the two as one buffer (no copy); otherwise nullopt. An empty side
+  // merges with anything.
+  std::optional<Buffer> JoinAdjacent(const Buffer& next) const;
 
   // Whether this buffer and `other` share storage (used by tests of
   // zero-copy slicing).

@@ -47,6 +47,18 @@ TEST(BufferTest, CopiesAndSlicesShareStorage) {
   EXPECT_EQ(middle.slice(1, 2).view(), "34");
 }
 
+TEST(BufferTest, JoinAdjacentMergesNeighboursWithoutCopying) {
+  Buffer whole = Buffer::FromString("0123456789");
+  auto joined = whole.slice(2, 3).JoinAdjacent(whole.slice(5, 2));
+  ASSERT_TRUE(joined.has_value());
+  EXPECT_EQ(joined->view(), "23456");
+  EXPECT_TRUE(joined->SharesStorageWith(whole));
+  EXPECT_FALSE(whole.slice(2, 3).JoinAdjacent(whole.slice(6, 2)).has_value());
+  EXPECT_FALSE(whole.slice(0, 1).JoinAdjacent(Buffer::Copy("1")).has_value());
+  EXPECT_EQ(Buffer().JoinAdjacent(whole.slice(1, 1))->view(), "1");
+  EXPECT_EQ(whole.slice(1, 1).JoinAdjacent(Buffer())->view(), "1");
+}
+
 TEST(BufferTest, SliceOfNothingIsEmpty) {
   Buffer whole = Buffer::FromString("abc");
   EXPECT_TRUE(whole.slice(3).empty());

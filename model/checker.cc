@@ -110,12 +110,6 @@ class Checker {
     }
     return false;
   }
-  bool AnyFault(Side side) const {
-    for (const FaultRecord& fault : history_.faults()) {
-      if (fault.side == side) return true;
-    }
-    return false;
-  }
 
   // The byte stream from `writer` to its peer: R1, R2, R4, R5, R6, R7, W3,
   // C3, E1 on the reads of the peer.
@@ -605,7 +599,8 @@ class Checker {
         if (op.side == side && op.kind == OpKind::kRead && !op.completed() &&
             op.invoke_seq < in.first_eof &&
             std::max(in.required_end, in.pending_end) > in.bytes_read &&
-            !AnyFault(side)) {
+            !FaultAllows(side, end, &FaultEffects::may_lose_data) &&
+            !FaultAllows(side, end, &FaultEffects::may_hang)) {
           stuck[Index(side)] = true;
         }
       }
@@ -618,15 +613,15 @@ class Checker {
       const std::string p(SideName(peer));
       const std::string call =
           s + "'s " + std::string(OpKindName(op.kind)) + " " + Op(op.id);
-      if (AnyFault(side)) {
-        if (FaultAllows(side, end, &FaultEffects::may_hang)) continue;
+      if (FaultAllows(side, end, &FaultEffects::may_hang)) continue;
+      if (FaultAllows(side, end, &FaultEffects::connection_broken)) {
         Report(Clause::kE1, {op.id}, end,
                call +
                    " was still pending when nothing more could happen, "
-                   "after a fault on " +
+                   "after the connection broke (a fault on " +
                    s +
-                   ". After a connection fault, pending and later operations "
-                   "must complete with an error, not hang.");
+                   "). After a connection fault, pending and later "
+                   "operations must complete with an error, not hang.");
         continue;
       }
       if (op.kind == OpKind::kRead) {
@@ -663,7 +658,8 @@ class Checker {
                        "peer keeps reading.");
           }
         } else if (ClosedBefore(peer, end) &&
-                   in.bytes_read >= in.required_end) {
+                   in.bytes_read >= in.required_end &&
+                   !FaultAllows(side, end, &FaultEffects::may_lose_data)) {
           Report(Clause::kC2, {op.id}, end,
                  call +
                      " was still pending when nothing more could happen, "

@@ -176,6 +176,14 @@ TEST(CheckerAccepts, EofFromAFaultThatIsAClose) {
   EXPECT_TRUE(h.Quiescent().ok());
 }
 
+TEST(CheckerAccepts, ACloseWaitingForThePeerAfterAOneSidedFault) {
+  Builder h;
+  h.Fault(B, {.may_fail = true, .may_lose_data = true});  // a read error
+  h.StartClose(B);  // A never closes: C4 says pend, fault or not
+  h.StartRead(B);   // nothing to read: R1 says pend
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
 TEST(CheckerAccepts, HangsAfterAPartition) {
   Builder h;
   h.Fault(B, {.may_hang = true, .may_lose_data = true});
@@ -362,7 +370,8 @@ TEST(CheckerRejects, X1BothDirectionsStuck) {
 
 TEST(CheckerRejects, E1HangAfterAReset) {
   Builder h;
-  h.Fault(B, {.may_fail = true, .may_lose_data = true});
+  h.Fault(B,
+          {.may_fail = true, .may_lose_data = true, .connection_broken = true});
   const int read = h.StartRead(B);
   ExpectOnly(h.Quiescent(), Clause::kE1, read);
 }

@@ -92,6 +92,9 @@ struct FaultEffects {
   bool may_lose_data = false;  // bytes towards this side may never arrive
   bool may_end = false;        // reads may return Eof though the peer did not
                                // close (the fault is a close, e.g. a cut)
+  bool connection_broken = false;  // the whole connection is broken (reset):
+                                   // every pending operation must complete
+                                   // (E1), none may hang
 };
 
 struct FaultRecord {

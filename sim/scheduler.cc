@@ -91,11 +91,14 @@ Scheduler::Scheduler(SchedulerOptions options)
       trace_(options.keep_trace_text) {}
 
 Scheduler::~Scheduler() {
-  // Destroy tasks first (their awaiters cancel timers and leave wait
-  // lists), newest first, then drop whatever remains.
+  DestroyTasks();
+  timers_.clear();
+}
+
+void Scheduler::DestroyTasks() {
+  // Newest first; their awaiters cancel timers and leave wait lists.
   runnable_.clear();
   while (!tasks_.empty()) tasks_.erase(std::prev(tasks_.end()));
-  timers_.clear();
 }
 
 Task<void> Scheduler::sleep(Duration duration) {

@@ -136,6 +136,12 @@ class Scheduler : public Runtime {
   const Trace& trace() const { return trace_; }
   std::uint64_t seed() const { return options_.seed; }
 
+  // Destroys every unfinished task now (their awaiters unregister from
+  // timers and wait lists). Use it before destroying things tasks refer to
+  // -- flows, wait lists -- while the scheduler itself must live on (a
+  // simulated connection cancels its timers on the scheduler when it dies).
+  void DestroyTasks();
+
   // Number of spawned tasks not yet finished.
   std::size_t live_tasks() const { return tasks_.size(); }
 
