@@ -272,6 +272,15 @@ class ConnectionState {
     return Concat(pieces);
   }
 
+  void InjectFault(const FaultRule& rule) {
+    options_.plan.faults.push_back(rule);
+    rule_fired_.push_back(false);
+    rule_armed_.push_back(false);
+    // Its own trigger must not fire it again later.
+    options_.plan.faults.back().trigger.type = FaultTrigger::Type::kAtTime;
+    Fire(options_.plan.faults.size() - 1);
+  }
+
   void RecordWrite(Endpoint writer, std::uint64_t number,
                    const std::vector<Buffer>& buffers) {
     if (!options_.check_caller_obligations) return;
@@ -855,6 +864,10 @@ const std::vector<FaultFired>& ConnectionInfo::faults_fired() const {
 const std::vector<ObligationViolation>& ConnectionInfo::obligation_violations()
     const {
   return state_->violations();
+}
+
+void ConnectionInfo::InjectFault(const FaultRule& rule) {
+  state_->InjectFault(rule);
 }
 
 ConnectedPair MakeConnection(Scheduler& scheduler, ConnectionOptions options) {

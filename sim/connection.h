@@ -90,6 +90,11 @@ class ConnectionInfo {
   const std::vector<FaultFired>& faults_fired() const;
   const std::vector<ObligationViolation>& obligation_violations() const;
 
+  // Fires `rule` now, as if the plan had it with a trigger that just
+  // matched (its own trigger is ignored; contract-breaking kinds act on the
+  // next segment). For tests that inject faults by hand, e.g. a reset.
+  void InjectFault(const FaultRule& rule);
+
  private:
   std::shared_ptr<ConnectionState> state_;
 };

@@ -29,7 +29,7 @@ class World {
   Scheduler& scheduler() { return scheduler_; }
   Flow& a() { return *pair_.a; }
   Flow& b() { return *pair_.b; }
-  const ConnectionInfo& info() const { return pair_.info; }
+  ConnectionInfo& info() { return pair_.info; }
   std::uint64_t count(std::string_view name) const {
     return scheduler_.trace().count(name);
   }
@@ -333,6 +333,18 @@ TEST(ConnectionFaultTest, ResetFailsPendingOperationsOnBothSides) {
   EXPECT_EQ(world.count("fault.reset"), 1u);
   ASSERT_EQ(world.info().faults_fired().size(), 2u);
   EXPECT_TRUE(world.info().faults_fired()[0].may_fail);
+}
+
+TEST(ConnectionFaultTest, InjectedResetFiresAtOnce) {
+  World world;
+  auto read = world.Start(world.b().read());
+  world.Run();
+  FaultRule reset;
+  reset.kind = FaultKind::kReset;
+  world.info().InjectFault(reset);
+  world.Run();
+  EXPECT_EQ((*read)->error().code(), ErrorCode::kConnectionReset);
+  EXPECT_EQ(world.count("fault.reset"), 1u);
 }
 
 TEST(ConnectionFaultTest, ReadErrorFailsTheReader) {

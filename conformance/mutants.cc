@@ -1,0 +1,558 @@
+#include "conformance/mutants.h"
+
+#include <algorithm>
+#include <coroutine>
+#include <memory>
+#include <utility>
+
+namespace flowcheck::conformance {
+namespace {
+
+// What the two endpoints of a mutated pair know about each other.
+struct Shared {
+  Runtime* runtime = nullptr;
+  bool closed[2] = {false, false};
+};
+
+// Never resumes: a mutant's way to hang an operation forever. (The runtime
+// reports the task as waiting on something outside the simulation; its
+// frame is destroyed with the task.)
+struct Forever {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  void await_resume() const noexcept {}
+};
+
+class MutantFlow : public FlowWrapper {
+ public:
+  MutantFlow(std::unique_ptr<Flow> target, Side side,
+             std::shared_ptr<Shared> shared)
+      : FlowWrapper(std::move(target)),
+        side_(side),
+        shared_(std::move(shared)) {}
+
+ protected:
+  int me() const { return static_cast<int>(side_); }
+  int peer() const { return 1 - me(); }
+  bool self_closed() const { return shared_->closed[me()]; }
+  bool peer_closed() const { return shared_->closed[peer()]; }
+  Runtime& runtime() { return *shared_->runtime; }
+  // Marks this side closed, then closes the wrapped flow.
+  Task<void> MarkAndClose() {
+    shared_->closed[me()] = true;
+    co_await target().close();
+  }
+
+  Side side_;
+  std::shared_ptr<Shared> shared_;
+  int reads_ = 0;
+  std::uint64_t bytes_read_ = 0;
+};
+
+// R2: a 0-byte Data on every 3rd read.
+class EmptyData : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (++reads_ % 3 == 2) co_return ReadResult::Data(Buffer());
+    co_return co_await target().read();
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// R5: once the peer has closed, Eof at once, whatever is still in flight.
+class EofBeforeDrain : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (peer_closed()) co_return ReadResult::Eof();
+    co_return co_await target().read();
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// R6: Eof after the first 100 bytes, closed or not.
+class EofWithoutClose : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (bytes_read_ >= 100) co_return ReadResult::Eof();
+    ReadResult result = co_await target().read();
+    if (result.is_data()) bytes_read_ += result.data().size();
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// R4 (three ways): the 2nd Data of 2+ bytes loses / repeats / flips a byte.
+class ByteMangler : public MutantFlow {
+ public:
+  enum class How { kDrop, kDuplicate, kFlip };
+  ByteMangler(std::unique_ptr<Flow> target, Side side,
+              std::shared_ptr<Shared> shared, How how)
+      : MutantFlow(std::move(target), side, std::move(shared)), how_(how) {}
+  Task<ReadResult> read() override {
+    ReadResult result = co_await target().read();
+    if (!result.is_data() || result.data().size() < 2 || ++mangled_ != 2) {
+      co_return result;
+    }
+    std::string bytes = result.data().ToString();
+    switch (how_) {
+      case How::kDrop:
+        bytes.erase(1, 1);
+        break;
+      case How::kDuplicate:
+        bytes.insert(1, 1, bytes[1]);
+        break;
+      case How::kFlip:
+        bytes[1] = static_cast<char>(bytes[1] ^ 0x10);
+        break;
+    }
+    co_return ReadResult::Data(Buffer::FromString(std::move(bytes)));
+  }
+  Task<void> close() override { return MarkAndClose(); }
+
+ private:
+  How how_;
+  int mangled_ = 0;
+};
+
+// R3: every Data is a view of one internal buffer, overwritten by the next
+// read.
+class ReuseReadBuffer : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    ReadResult result = co_await target().read();
+    if (!result.is_data()) co_return result;
+    const std::string_view bytes = result.data().view();
+    if (storage_->size() < bytes.size()) storage_->resize(bytes.size());
+    storage_->replace(0, bytes.size(), bytes);
+    co_return ReadResult::Data(Buffer::Adopt(storage_, 0, bytes.size()));
+  }
+  Task<void> close() override { return MarkAndClose(); }
+
+ private:
+  std::shared_ptr<std::string> storage_ = std::make_shared<std::string>();
+};
+
+// W1: every 2nd write returns Ok but its bytes are kept back until close.
+class HoldWrites : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<WriteResult> write(Buffer buffer) override {
+    if (++writes_ % 2 == 0 && !buffer.empty() && !self_closed()) {
+      held_.push_back(std::move(buffer));
+      co_return WriteResult::Ok();
+    }
+    co_return co_await target().write(std::move(buffer));
+  }
+  Task<void> close() override {
+    shared_->closed[me()] = true;
+    if (!held_.empty()) co_await target().writev(std::move(held_));
+    co_await target().close();
+  }
+
+ private:
+  int writes_ = 0;
+  std::vector<Buffer> held_;
+};
+
+// W2: a write after close returns Ok (and sends nothing).
+class OkAfterClose : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<WriteResult> write(Buffer buffer) override {
+    if (self_closed()) co_return WriteResult::Ok();
+    co_return co_await target().write(std::move(buffer));
+  }
+  Task<WriteResult> writev(std::vector<Buffer> buffers) override {
+    if (self_closed()) co_return WriteResult::Ok();
+    co_return co_await target().writev(std::move(buffers));
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// W3: writev sends its buffers in reverse order.
+class WritevReorders : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<WriteResult> writev(std::vector<Buffer> buffers) override {
+    std::reverse(buffers.begin(), buffers.end());
+    co_return co_await target().writev(std::move(buffers));
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// W4: the flow scribbles on the caller's buffer after sending it.
+class ScribbleOnWrites : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<WriteResult> write(Buffer buffer) override {
+    Buffer kept = buffer;
+    WriteResult result = co_await target().write(std::move(buffer));
+    if (!kept.empty()) {
+      // Defined behaviour only because Buffer storage objects are not const
+      // (flow/buffer.cc); this is exactly what W4 forbids.
+      const_cast<char*>(kept.data())[0] ^= 0x01;
+    }
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// C1: close discards the last write instead of flushing it.
+class CloseDropsLastWrite : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<WriteResult> write(Buffer buffer) override {
+    if (last_) {
+      Buffer previous = std::move(*last_);
+      last_.reset();
+      WriteResult result = co_await target().write(std::move(previous));
+      if (!result.is_ok()) co_return result;
+    }
+    if (self_closed()) co_return WriteResult::Closed();
+    last_ = std::move(buffer);  // sent by the next write, or lost at close
+    co_return WriteResult::Ok();
+  }
+  Task<void> close() override { return MarkAndClose(); }
+
+ private:
+  std::optional<Buffer> last_;
+};
+
+// C2: after the peer's close and the drain, reads hang instead of Eof.
+class NoEofAfterDrain : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    ReadResult result = co_await target().read();
+    if (result.is_eof()) co_await Forever{};
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// C3: after this endpoint's own close, its reads return Eof.
+class HalfCloseKillsReads : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (self_closed()) co_return ReadResult::Eof();
+    co_return co_await target().read();
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// C4: close returns at once; the real close runs in the background.
+class CloseReturnsEarly : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<void> close() override {
+    shared_->closed[me()] = true;
+    runtime().spawn(CloseTarget(), "mutant-background-close");
+    co_return;
+  }
+
+ private:
+  Task<void> CloseTarget() { co_await target().close(); }
+};
+
+// C5: close never returns, even after both sides closed.
+class CloseNeverReturns : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<void> close() override {
+    shared_->closed[me()] = true;
+    co_await target().close();
+    co_await Forever{};
+  }
+};
+
+// R7: after Eof, reads hang.
+class HangAfterEof : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (saw_eof_) co_await Forever{};
+    ReadResult result = co_await target().read();
+    saw_eof_ = result.is_eof();
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+
+ private:
+  bool saw_eof_ = false;
+};
+
+// R1: the 2nd read fails with an error though nothing went wrong.
+class SpuriousError : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    if (++reads_ == 2) {
+      co_return ReadResult::Failure(Error(ErrorCode::kIo, "mutant: spurious"));
+    }
+    co_return co_await target().read();
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// X1: a write waits (forever) while a read is pending on the same endpoint.
+class HalfDuplex : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    ++reading_;
+    ReadResult result = co_await target().read();
+    --reading_;
+    co_return result;
+  }
+  Task<WriteResult> write(Buffer buffer) override {
+    if (reading_ > 0 && !buffer.empty()) co_await Forever{};
+    co_return co_await target().write(std::move(buffer));
+  }
+  Task<WriteResult> writev(std::vector<Buffer> buffers) override {
+    if (reading_ > 0 && TotalSize(buffers) > 0) co_await Forever{};
+    co_return co_await target().writev(std::move(buffers));
+  }
+  Task<void> close() override { return MarkAndClose(); }
+
+ private:
+  int reading_ = 0;
+};
+
+// E1 (via R6): errors are swallowed and reported as Eof.
+class ErrorAsEof : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    ReadResult result = co_await target().read();
+    if (result.is_error()) co_return ReadResult::Eof();
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+// E1: errors carry no description.
+class SilentErrors : public MutantFlow {
+ public:
+  using MutantFlow::MutantFlow;
+  Task<ReadResult> read() override {
+    ReadResult result = co_await target().read();
+    if (result.is_error()) {
+      co_return ReadResult::Failure(Error(result.error().code(), ""));
+    }
+    co_return result;
+  }
+  Task<WriteResult> write(Buffer buffer) override {
+    WriteResult result = co_await target().write(std::move(buffer));
+    if (result.is_error()) {
+      co_return WriteResult::Failure(Error(result.error().code(), ""));
+    }
+    co_return result;
+  }
+  Task<void> close() override { return MarkAndClose(); }
+};
+
+using Wrap = std::function<std::unique_ptr<Flow>(std::unique_ptr<Flow>, Side,
+                                                 std::shared_ptr<Shared>)>;
+
+template <typename T>
+Wrap Simple() {
+  return [](std::unique_ptr<Flow> target, Side side,
+            std::shared_ptr<Shared> shared) -> std::unique_ptr<Flow> {
+    return std::make_unique<T>(std::move(target), side, std::move(shared));
+  };
+}
+
+Wrap Mangler(ByteMangler::How how) {
+  return [how](std::unique_ptr<Flow> target, Side side,
+               std::shared_ptr<Shared> shared) -> std::unique_ptr<Flow> {
+    return std::make_unique<ByteMangler>(std::move(target), side,
+                                         std::move(shared), how);
+  };
+}
+
+struct Entry {
+  Mutant mutant;
+  Wrap wrap;
+};
+
+const std::vector<Entry>& Zoo() {
+  static const std::vector<Entry>* zoo = new std::vector<Entry>{
+      {{"spurious-error",
+        "the 2nd read fails with an error though nothing went wrong",
+        Clause::kR1,
+        {},
+        false},
+       Simple<SpuriousError>()},
+      {{"empty-data",
+        "every 3rd read returns Data of 0 bytes",
+        Clause::kR2,
+        {},
+        false},
+       Simple<EmptyData>()},
+      {{"reuse-read-buffer",
+        "every Data is a view of one buffer the next read overwrites",
+        Clause::kR3,
+        {},
+        false},
+       Simple<ReuseReadBuffer>()},
+      {{"drop-byte",
+        "the 2nd Data of 2+ bytes loses a byte",
+        Clause::kR4,
+        {Clause::kW3},
+        false},
+       Mangler(ByteMangler::How::kDrop)},
+      {{"duplicate-byte",
+        "the 2nd Data of 2+ bytes repeats a byte",
+        Clause::kR4,
+        {Clause::kW3},
+        false},
+       Mangler(ByteMangler::How::kDuplicate)},
+      {{"flip-byte",
+        "the 2nd Data of 2+ bytes has a flipped bit",
+        Clause::kR4,
+        {Clause::kW3},
+        false},
+       Mangler(ByteMangler::How::kFlip)},
+      {{"eof-before-drain",
+        "Eof as soon as the peer closed, with data still in flight",
+        Clause::kR5,
+        {Clause::kC1},
+        false},
+       Simple<EofBeforeDrain>()},
+      {{"eof-without-close",
+        "Eof after 100 bytes, whether or not the peer closed",
+        Clause::kR6,
+        {},
+        false},
+       Simple<EofWithoutClose>()},
+      {{"hang-after-eof",
+        "a read after Eof never completes",
+        Clause::kR7,
+        {},
+        false},
+       Simple<HangAfterEof>()},
+      {{"hold-writes",
+        "every 2nd write returns Ok but its bytes wait for the close",
+        Clause::kW1,
+        {Clause::kX1, Clause::kC1},
+        false},
+       Simple<HoldWrites>()},
+      {{"ok-after-close",
+        "a write after close returns Ok",
+        Clause::kW2,
+        {},
+        false},
+       Simple<OkAfterClose>()},
+      {{"writev-reorders",
+        "writev sends its buffers in reverse order",
+        Clause::kW3,
+        {Clause::kR4},
+        false},
+       Simple<WritevReorders>()},
+      {{"scribble-on-writes",
+        "the flow changes a byte of each buffer handed to write",
+        Clause::kW4,
+        {},
+        false},
+       Simple<ScribbleOnWrites>()},
+      {{"close-drops-last-write",
+        "close loses the last write instead of flushing it",
+        Clause::kC1,
+        {Clause::kR5},
+        false},
+       Simple<CloseDropsLastWrite>()},
+      {{"no-eof-after-drain",
+        "after the peer's close and the drain, reads hang",
+        Clause::kC2,
+        {Clause::kR7},
+        false},
+       Simple<NoEofAfterDrain>()},
+      {{"half-close-kills-reads",
+        "after its own close an endpoint reads only Eof",
+        Clause::kC3,
+        {},
+        false},
+       Simple<HalfCloseKillsReads>()},
+      {{"close-returns-early",
+        "close returns before the peer has closed",
+        Clause::kC4,
+        {},
+        false},
+       Simple<CloseReturnsEarly>()},
+      {{"close-never-returns",
+        "close never returns, even once both sides closed",
+        Clause::kC5,
+        {},
+        false},
+       Simple<CloseNeverReturns>()},
+      {{"half-duplex",
+        "a write waits while a read is pending on the same endpoint",
+        Clause::kX1,
+        {Clause::kW1},
+        false},
+       Simple<HalfDuplex>()},
+      {{"error-as-eof",
+        "connection errors are reported as Eof",
+        Clause::kE1,
+        {Clause::kR6},
+        true},
+       Simple<ErrorAsEof>()},
+      {{"silent-errors", "errors carry no description", Clause::kE1, {}, true},
+       Simple<SilentErrors>()},
+  };
+  return *zoo;
+}
+
+}  // namespace
+
+bool Mutant::CaughtBy(const std::vector<Clause>& failed) const {
+  for (Clause f : failed) {
+    if (f == clause) return true;
+    for (Clause a : also) {
+      if (f == a) return true;
+    }
+  }
+  return false;
+}
+
+const std::vector<Mutant>& AllMutants() {
+  static const std::vector<Mutant>* mutants = [] {
+    auto* out = new std::vector<Mutant>;
+    for (const Entry& entry : Zoo()) out->push_back(entry.mutant);
+    return out;
+  }();
+  return *mutants;
+}
+
+const Mutant* FindMutant(const std::string& name) {
+  for (const Mutant& mutant : AllMutants()) {
+    if (mutant.name == name) return &mutant;
+  }
+  return nullptr;
+}
+
+FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
+  Wrap wrap;
+  for (const Entry& entry : Zoo()) {
+    if (entry.mutant.name == mutant.name) wrap = entry.wrap;
+  }
+  FlowUnderTest mutated;
+  mutated.name = base.name + "+" + mutant.name;
+  mutated.description = base.description + ", mutated: " + mutant.description;
+  mutated.make = [make = base.make, wrap](std::uint64_t seed) {
+    Subject subject = make(seed);
+    auto shared = std::make_shared<Shared>();
+    shared->runtime = &subject.world->runtime();
+    subject.a = wrap(std::move(subject.a), Side::kA, shared);
+    subject.b = wrap(std::move(subject.b), Side::kB, shared);
+    return subject;
+  };
+  return mutated;
+}
+
+}  // namespace flowcheck::conformance

@@ -1,0 +1,189 @@
+#include "conformance/program.h"
+
+#include <memory>
+#include <utility>
+
+#include "model/recorder.h"
+
+namespace flowcheck::conformance {
+namespace {
+
+// The bytes a writer sends: position-dependent, consecutive bytes differ.
+Buffer PatternBuffer(std::uint64_t seed, Side side, std::uint64_t& offset,
+                     std::uint32_t size) {
+  std::string bytes(size, '\0');
+  for (char& c : bytes) c = PatternByte(seed, side, offset++);
+  return Buffer::FromString(std::move(bytes));
+}
+
+Task<void> RunWriter(Runtime& runtime, Flow& flow, std::uint64_t seed,
+                     Side side, std::vector<ProgramOp> ops) {
+  std::uint64_t offset = 0;
+  for (const ProgramOp& op : ops) {
+    switch (op.kind) {
+      case ProgramOp::Kind::kWrite:
+        co_await flow.write(PatternBuffer(seed, side, offset, op.sizes.at(0)));
+        break;
+      case ProgramOp::Kind::kWritev: {
+        std::vector<Buffer> parts;
+        for (std::uint32_t size : op.sizes) {
+          parts.push_back(PatternBuffer(seed, side, offset, size));
+        }
+        co_await flow.writev(std::move(parts));
+        break;
+      }
+      case ProgramOp::Kind::kClose:
+        co_await flow.close();
+        break;
+      case ProgramOp::Kind::kPause:
+        co_await runtime.sleep(std::chrono::microseconds(op.pause_us));
+        break;
+    }
+  }
+}
+
+Task<void> RunReader(Flow& flow, int reads_after_eof) {
+  while (true) {
+    ReadResult result = co_await flow.read();
+    if (result.is_error()) co_return;
+    if (result.is_eof()) break;
+  }
+  for (int i = 0; i < reads_after_eof; ++i) {
+    if (!(co_await flow.read()).is_eof()) co_return;
+  }
+}
+
+std::string_view Name(Side side) { return SideName(side); }
+
+}  // namespace
+
+char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
+  return static_cast<char>(
+      (offset * 7 + 1 + (seed % 97) + 128 * static_cast<std::uint64_t>(side)) %
+      256);
+}
+
+std::string ProgramOp::ToString() const {
+  switch (kind) {
+    case Kind::kWrite:
+      return "write " + std::to_string(sizes.empty() ? 0 : sizes[0]) + " bytes";
+    case Kind::kWritev: {
+      std::string out = "writev [";
+      for (std::size_t i = 0; i < sizes.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += std::to_string(sizes[i]);
+      }
+      return out + "]";
+    }
+    case Kind::kClose:
+      return "close";
+    case Kind::kPause:
+      return "pause " + std::to_string(pause_us) + "us";
+  }
+  return "?";
+}
+
+void Program::Normalize() {
+  for (EndpointProgram* endpoint : {&a, &b}) {
+    bool closed = false;
+    std::vector<ProgramOp> ops;
+    for (const ProgramOp& op : endpoint->ops) {
+      if (op.kind == ProgramOp::Kind::kClose) {
+        if (closed) continue;
+        closed = true;
+      }
+      ops.push_back(op);
+    }
+    if (!closed) ops.push_back(ProgramOp{ProgramOp::Kind::kClose, {}, 0});
+    endpoint->ops = std::move(ops);
+    if (endpoint->readers < 1) endpoint->readers = 1;
+    if (endpoint->readers > 2) endpoint->readers = 2;
+  }
+}
+
+std::string Program::ToString() const {
+  std::string out = "seed " + std::to_string(seed) + "\n";
+  for (Side side : {Side::kA, Side::kB}) {
+    const EndpointProgram& endpoint = side == Side::kA ? a : b;
+    int n = 0;
+    for (const ProgramOp& op : endpoint.ops) {
+      out += "  " + std::string(Name(side)) + std::to_string(++n) + ": " +
+             op.ToString() + "\n";
+    }
+    out += "  " + std::string(Name(side)) + ": " +
+           std::to_string(endpoint.readers) +
+           (endpoint.readers == 1 ? " reader" : " concurrent readers") +
+           " until Eof";
+    if (endpoint.reads_after_eof > 0) {
+      out +=
+          ", then " + std::to_string(endpoint.reads_after_eof) + " more reads";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string Execution::Explain() const {
+  std::string out = verdict.ToString();
+  if (!run.pending.empty()) {
+    out += "still pending when the run ended (" +
+           std::string(EvidenceName(run.evidence)) + "):\n";
+    for (const std::string& task : run.pending) out += "  " + task + "\n";
+  }
+  out += "history:\n" + history.ToString();
+  return out;
+}
+
+Execution RunRecorded(Subject& subject, const Starter& start, Duration limit) {
+  Execution execution;
+  History& history = execution.history;
+  World& world = *subject.world;
+  Runtime& runtime = world.runtime();
+  world.set_fault_listener([&history, &runtime](Side side,
+                                                const std::string& name,
+                                                const FaultEffects& effects) {
+    history.AddFault(side, name, effects, runtime.now());
+  });
+  {
+    // The recorders take the endpoints over; they die after the tasks and
+    // before the world (the order Subject keeps too).
+    RecordingFlow a(std::move(subject.a), Side::kA, history, runtime);
+    RecordingFlow b(std::move(subject.b), Side::kB, history, runtime);
+    start(runtime, a, b, world);
+    execution.run = world.Run(limit);
+    // Judged as quiescent either way: exactly so in the simulation, after a
+    // bounded wait in real time (run.evidence says which).
+    history.End(HistoryEnd::kQuiescent, runtime.now());
+    world.DestroyTasks();
+  }
+  world.set_fault_listener(nullptr);
+  execution.verdict = CheckHistory(history);
+  return execution;
+}
+
+Execution RunProgram(Subject& subject, const Program& original,
+                     Duration limit) {
+  Program program = original;
+  program.Normalize();
+  return RunRecorded(
+      subject,
+      [&program](Runtime& runtime, Flow& a, Flow& b, World&) {
+        runtime.spawn(
+            RunWriter(runtime, a, program.seed, Side::kA, program.a.ops),
+            "A-writer");
+        runtime.spawn(
+            RunWriter(runtime, b, program.seed, Side::kB, program.b.ops),
+            "B-writer");
+        for (int i = 0; i < program.a.readers; ++i) {
+          runtime.spawn(RunReader(a, i == 0 ? program.a.reads_after_eof : 0),
+                        "A-reader-" + std::to_string(i + 1));
+        }
+        for (int i = 0; i < program.b.readers; ++i) {
+          runtime.spawn(RunReader(b, i == 0 ? program.b.reads_after_eof : 0),
+                        "B-reader-" + std::to_string(i + 1));
+        }
+      },
+      limit);
+}
+
+}  // namespace flowcheck::conformance

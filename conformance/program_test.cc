@@ -1,0 +1,66 @@
+#include "conformance/program.h"
+
+#include <gtest/gtest.h>
+
+#include "conformance/sim_subject.h"
+
+namespace flowcheck::conformance {
+namespace {
+
+Program Example() {
+  Program program;
+  program.seed = 5;
+  program.a.ops = {{ProgramOp::Kind::kWrite, {100}, 0},
+                   {ProgramOp::Kind::kWritev, {3, 0, 17}, 0},
+                   {ProgramOp::Kind::kPause, {}, 40}};
+  program.b.ops = {{ProgramOp::Kind::kClose, {}, 0},
+                   {ProgramOp::Kind::kWrite, {5}, 0}};
+  program.b.readers = 2;
+  return program;
+}
+
+TEST(ProgramTest, PrintsOneOperationPerLine) {
+  Program program = Example();
+  program.Normalize();
+  EXPECT_EQ(program.ToString(),
+            "seed 5\n"
+            "  A1: write 100 bytes\n"
+            "  A2: writev [3, 0, 17]\n"
+            "  A3: pause 40us\n"
+            "  A4: close\n"
+            "  A: 1 reader until Eof\n"
+            "  B1: close\n"
+            "  B2: write 5 bytes\n"
+            "  B: 2 concurrent readers until Eof\n");
+}
+
+TEST(ProgramTest, NormalizeKeepsOneClose) {
+  Program program;
+  program.a.ops = {{ProgramOp::Kind::kClose, {}, 0},
+                   {ProgramOp::Kind::kClose, {}, 0}};
+  program.a.readers = 7;
+  program.Normalize();
+  EXPECT_EQ(program.a.ops.size(), 1u);
+  EXPECT_EQ(program.a.readers, 2);
+  EXPECT_EQ(program.b.ops.size(), 1u);  // a close was added
+}
+
+TEST(ProgramTest, RunsOnTheSimulatedFlowAndPasses) {
+  Subject subject = MakeSimSubject(5);
+  const Execution execution = RunProgram(subject, Example());
+  EXPECT_TRUE(execution.ok()) << execution.Explain();
+  EXPECT_TRUE(execution.run.all_done) << execution.Explain();
+  EXPECT_EQ(execution.run.evidence, Evidence::kExact);
+  // B's write after its close returned Closed (W2), as recorded.
+  bool saw_closed = false;
+  for (const Operation& op : execution.history.operations()) {
+    if (op.side == Side::kB && op.is_write()) {
+      saw_closed = op.write_result->is_closed();
+    }
+  }
+  EXPECT_TRUE(saw_closed);
+  EXPECT_EQ(subject.a, nullptr);  // consumed
+}
+
+}  // namespace
+}  // namespace flowcheck::conformance
