@@ -1,0 +1,43 @@
+#include "conformance/certificate.h"
+
+#include "flow/check.h"
+
+namespace flowcheck::conformance {
+
+std::string_view VerdictName(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass:
+      return "PASS";
+    case Verdict::kFail:
+      return "FAIL";
+    case Verdict::kNotApplicable:
+      return "NOT APPLICABLE";
+  }
+  return "?";
+}
+
+bool Certificate::passed() const {
+  if (!crashes.empty()) return false;
+  for (const ClauseResult& clause : clauses) {
+    if (clause.verdict == Verdict::kFail) return false;
+  }
+  return true;
+}
+
+std::vector<Clause> Certificate::failed_clauses() const {
+  std::vector<Clause> failed;
+  for (const ClauseResult& clause : clauses) {
+    if (clause.verdict == Verdict::kFail) failed.push_back(clause.clause);
+  }
+  return failed;
+}
+
+const ClauseResult& Certificate::result(Clause clause) const {
+  for (const ClauseResult& result : clauses) {
+    if (result.clause == clause) return result;
+  }
+  FLOWCHECK_CHECK(false, "Certificate without a result for a clause");
+  return clauses.front();
+}
+
+}  // namespace flowcheck::conformance

@@ -1,0 +1,76 @@
+// conformance/certificate.h: Certificate, the verdict of certifying one flow
+// implementation -- one line per clause (PASS / FAIL / NOT APPLICABLE) with
+// its evidence, a counterexample and replay line for each FAIL, crashes,
+// and the spec-silent observations.
+//
+// Writers for the four formats live in conformance/report.h.
+#ifndef FLOWCHECK_CONFORMANCE_CERTIFICATE_H_
+#define FLOWCHECK_CONFORMANCE_CERTIFICATE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "conformance/subject.h"
+#include "model/clause.h"
+
+namespace flowcheck::conformance {
+
+enum class Verdict { kPass, kFail, kNotApplicable };
+
+// "PASS", "FAIL", "NOT APPLICABLE".
+std::string_view VerdictName(Verdict verdict);
+
+// One violation found, with what is needed to see it again.
+struct Counterexample {
+  std::string source;     // "programs" or a scenario id
+  std::string program;    // the (shrunk) program or the scenario's story
+  std::string violation;  // the checker's sentence, clause first
+  std::string details;    // pending tasks and the history
+  std::string replay;     // a copy-pasteable command
+};
+
+struct ClauseResult {
+  Clause clause = Clause::kR1;
+  Verdict verdict = Verdict::kPass;
+  int programs = 0;   // property programs that ran
+  int scenarios = 0;  // scenarios that ran and target this clause
+  std::vector<Counterexample> failures;  // the first few
+  std::string note;  // why NOT APPLICABLE, or what backs the verdict
+};
+
+// A case that crashed or could not run.
+struct Crash {
+  std::string source;  // "programs (seed 7)" or a scenario id
+  std::string what;    // "killed by signal 11 (Segmentation fault)"
+  std::string replay;
+};
+
+// What an implementation does where the spec is silent.
+struct Observation {
+  std::string name;    // "double close"
+  std::string result;  // "the second close returns once the peer closed"
+};
+
+struct Certificate {
+  std::string flow;
+  std::string description;
+  std::uint64_t seed = 0;
+  Evidence evidence = Evidence::kExact;
+  int programs_run = 0;
+  int scenarios_run = 0;
+  std::vector<ClauseResult> clauses;  // one per clause, in spec order
+  std::vector<Crash> crashes;
+  std::vector<Observation> observations;
+  double seconds = 0;  // wall-clock time the certification took
+
+  // All clauses PASS or NOT APPLICABLE, and nothing crashed.
+  bool passed() const;
+  // The clauses that FAILed.
+  std::vector<Clause> failed_clauses() const;
+  const ClauseResult& result(Clause clause) const;
+};
+
+}  // namespace flowcheck::conformance
+
+#endif  // FLOWCHECK_CONFORMANCE_CERTIFICATE_H_
