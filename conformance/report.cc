@@ -1,0 +1,332 @@
+#include "conformance/report.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace flowcheck::conformance {
+namespace {
+
+std::string Seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
+std::string Header(const Certificate& c) {
+  return "seed " + std::to_string(c.seed) + ", " +
+         std::to_string(c.programs_run) + " property programs, " +
+         std::to_string(c.scenarios_run) + " scenarios, evidence " +
+         std::string(EvidenceName(c.evidence)) + ", " + Seconds(c.seconds);
+}
+
+std::string ResultLine(const Certificate& c) {
+  const std::vector<Clause> failed = c.failed_clauses();
+  int not_applicable = 0;
+  for (const ClauseResult& r : c.clauses) {
+    not_applicable += r.verdict == Verdict::kNotApplicable;
+  }
+  if (c.passed()) {
+    return "RESULT: PASS -- " +
+           std::to_string(c.clauses.size() - not_applicable) + " clauses hold" +
+           (not_applicable > 0
+                ? ", " + std::to_string(not_applicable) + " not applicable"
+                : std::string());
+  }
+  std::string out = "RESULT: FAIL --";
+  if (!failed.empty()) {
+    out += " " + std::to_string(failed.size()) + " clauses violated:";
+    for (Clause clause : failed) out += " " + std::string(ClauseId(clause));
+  }
+  if (!c.crashes.empty()) {
+    out += (failed.empty() ? " " : "; ") + std::to_string(c.crashes.size()) +
+           " cases crashed";
+  }
+  return out;
+}
+
+std::string Indent(const std::string& text, const std::string& prefix) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += prefix + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string Pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text;
+}
+
+std::string Table(const Certificate& c) {
+  std::string out = "flowcheck certificate for '" + c.flow + "'";
+  if (!c.description.empty()) out += ": " + c.description;
+  out += "\n" + Header(c) + "\n\n";
+  out += Pad("clause", 8) + Pad("verdict", 16) + "the contract says\n";
+  for (const ClauseResult& r : c.clauses) {
+    out += Pad(std::string(ClauseId(r.clause)), 8) +
+           Pad(std::string(VerdictName(r.verdict)), 16) +
+           std::string(ClauseSummary(r.clause)) + "\n";
+    if (r.verdict == Verdict::kNotApplicable) {
+      out += Pad("", 24) + "(" + r.note + ")\n";
+    }
+  }
+  for (const ClauseResult& r : c.clauses) {
+    for (const Counterexample& e : r.failures) {
+      out += "\nFAIL " + std::string(ClauseId(r.clause)) + ", found by " +
+             e.source + ":\n" + Indent(e.violation, "  ") + "  case:\n" +
+             Indent(e.program, "    ") + "  replay:\n    " + e.replay + "\n" +
+             Indent(e.details, "  | ");
+    }
+  }
+  for (const Crash& crash : c.crashes) {
+    out += "\nCRASH in " + crash.source + ": " + crash.what +
+           "\n  replay:\n    " + crash.replay + "\n";
+  }
+  if (!c.observations.empty()) {
+    out += "\nobservations (spec-silent; reported, not judged):\n";
+    for (const Observation& o : c.observations) {
+      out += "  " + o.name + ": " + o.result + "\n";
+    }
+  }
+  out += "\n" + ResultLine(c) + "\n";
+  return out;
+}
+
+std::string MarkdownEscape(std::string text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += "<br>";
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string Markdown(const Certificate& c) {
+  std::string out = "# flowcheck certificate: `" + c.flow + "`\n\n";
+  if (!c.description.empty()) out += c.description + "\n\n";
+  out += Header(c) + "\n\n**" + ResultLine(c) + "**\n\n";
+  out +=
+      "| clause | verdict | the contract says | evidence "
+      "|\n|---|---|---|---|\n";
+  for (const ClauseResult& r : c.clauses) {
+    out += "| " + std::string(ClauseId(r.clause)) + " | " +
+           std::string(VerdictName(r.verdict)) + " | " +
+           MarkdownEscape(std::string(ClauseSummary(r.clause))) + " | " +
+           MarkdownEscape(r.note) + " |\n";
+  }
+  for (const ClauseResult& r : c.clauses) {
+    for (const Counterexample& e : r.failures) {
+      out += "\n## FAIL " + std::string(ClauseId(r.clause)) + " (found by " +
+             e.source + ")\n\n" + e.violation + "\n\nCase:\n\n```\n" +
+             e.program + "```\n\nReplay:\n\n```sh\n" + e.replay +
+             "\n```\n\n<details><summary>"
+             "pending tasks and history</summary>\n\n```\n" +
+             e.details + "```\n\n</details>\n";
+    }
+  }
+  for (const Crash& crash : c.crashes) {
+    out += "\n## CRASH in " + crash.source + "\n\n" + crash.what +
+           "\n\n```sh\n" + crash.replay + "\n```\n";
+  }
+  if (!c.observations.empty()) {
+    out += "\n## Observations (spec-silent; reported, not judged)\n\n";
+    for (const Observation& o : c.observations) {
+      out += "- **" + o.name + "**: " + o.result + "\n";
+    }
+  }
+  return out;
+}
+
+std::string Json(const Certificate& c) {
+  nlohmann::ordered_json out;
+  out["schema"] = "flowcheck.certificate/1";
+  out["flow"] = c.flow;
+  out["description"] = c.description;
+  out["seed"] = c.seed;
+  out["evidence"] = c.evidence == Evidence::kExact ? "exact" : "bounded";
+  out["programs_run"] = c.programs_run;
+  out["scenarios_run"] = c.scenarios_run;
+  out["seconds"] = c.seconds;
+  out["passed"] = c.passed();
+  out["clauses"] = nlohmann::ordered_json::array();
+  for (const ClauseResult& r : c.clauses) {
+    nlohmann::ordered_json clause;
+    clause["id"] = std::string(ClauseId(r.clause));
+    clause["summary"] = std::string(ClauseSummary(r.clause));
+    clause["verdict"] = std::string(VerdictName(r.verdict));
+    clause["programs"] = r.programs;
+    clause["scenarios"] = r.scenarios;
+    clause["note"] = r.note;
+    clause["failures"] = nlohmann::ordered_json::array();
+    for (const Counterexample& e : r.failures) {
+      clause["failures"].push_back({{"source", e.source},
+                                    {"case", e.program},
+                                    {"violation", e.violation},
+                                    {"details", e.details},
+                                    {"replay", e.replay}});
+    }
+    out["clauses"].push_back(clause);
+  }
+  out["crashes"] = nlohmann::ordered_json::array();
+  for (const Crash& crash : c.crashes) {
+    out["crashes"].push_back({{"source", crash.source},
+                              {"what", crash.what},
+                              {"replay", crash.replay}});
+  }
+  out["observations"] = nlohmann::ordered_json::array();
+  for (const Observation& o : c.observations) {
+    out["observations"].push_back({{"name", o.name}, {"result", o.result}});
+  }
+  return out.dump(2) + "\n";
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' &&
+            ch != '\r') {
+          out += '?';
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+std::string Junit(const Certificate& c) {
+  int failures = 0;
+  int skipped = 0;
+  for (const ClauseResult& r : c.clauses) {
+    failures += r.verdict == Verdict::kFail;
+    skipped += r.verdict == Verdict::kNotApplicable;
+  }
+  const std::string suite = "flowcheck." + c.flow;
+  char time[32];
+  std::snprintf(time, sizeof time, "%.3f", c.seconds);
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuite name=\"" + XmlEscape(suite) + "\" tests=\"" +
+         std::to_string(c.clauses.size() + c.crashes.size()) +
+         "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+         std::to_string(c.crashes.size()) + "\" skipped=\"" +
+         std::to_string(skipped) + "\" time=\"" + time + "\">\n";
+  out += "  <properties><property name=\"seed\" value=\"" +
+         std::to_string(c.seed) + "\"/><property name=\"evidence\" value=\"" +
+         XmlEscape(std::string(EvidenceName(c.evidence))) +
+         "\"/></properties>\n";
+  for (const ClauseResult& r : c.clauses) {
+    out += "  <testcase classname=\"" + XmlEscape(suite) + "\" name=\"" +
+           XmlEscape(std::string(ClauseId(r.clause)) + " " +
+                     std::string(ClauseSummary(r.clause))) +
+           "\">";
+    if (r.verdict == Verdict::kFail) {
+      const Counterexample& e = r.failures.front();
+      out += "\n    <failure message=\"" + XmlEscape(e.violation) + "\">" +
+             XmlEscape("case:\n" + e.program + "replay: " + e.replay + "\n" +
+                       e.details) +
+             "</failure>\n  ";
+    } else if (r.verdict == Verdict::kNotApplicable) {
+      out += "<skipped message=\"" + XmlEscape(r.note) + "\"/>";
+    }
+    out += "</testcase>\n";
+  }
+  for (const Crash& crash : c.crashes) {
+    out += "  <testcase classname=\"" + XmlEscape(suite) + "\" name=\"" +
+           XmlEscape("crash in " + crash.source) +
+           "\">\n    <error message=\"" + XmlEscape(crash.what) + "\">" +
+           XmlEscape("replay: " + crash.replay) + "</error>\n  </testcase>\n";
+  }
+  out += "</testsuite>\n";
+  return out;
+}
+
+}  // namespace
+
+std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
+  if (name == "table") return ReportFormat::kTable;
+  if (name == "markdown") return ReportFormat::kMarkdown;
+  if (name == "json") return ReportFormat::kJson;
+  if (name == "junit") return ReportFormat::kJunit;
+  return std::nullopt;
+}
+
+std::string RenderReport(const Certificate& certificate, ReportFormat format) {
+  switch (format) {
+    case ReportFormat::kTable:
+      return Table(certificate);
+    case ReportFormat::kMarkdown:
+      return Markdown(certificate);
+    case ReportFormat::kJson:
+      return Json(certificate);
+    case ReportFormat::kJunit:
+      return Junit(certificate);
+  }
+  return Table(certificate);
+}
+
+std::optional<std::string> WriteFileAtomically(const std::string& path,
+                                               std::string_view contents) {
+  const std::string temporary = path + ".tmp." + std::to_string(getpid());
+  const int fd =
+      open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return "cannot write " + path + ": " + std::strerror(errno);
+  }
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n =
+        write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string reason = std::strerror(errno);
+      close(fd);
+      unlink(temporary.c_str());
+      return "cannot write " + path + ": " + reason;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    const std::string reason = std::strerror(errno);
+    unlink(temporary.c_str());
+    return "cannot write " + path + ": " + reason;
+  }
+  if (rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    unlink(temporary.c_str());
+    return "cannot write " + path + ": " + reason;
+  }
+  return std::nullopt;
+}
+
+}  // namespace flowcheck::conformance

@@ -1,0 +1,115 @@
+#include "conformance/report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace flowcheck::conformance {
+namespace {
+
+Certificate Sample(bool failing) {
+  Certificate c;
+  c.flow = "demo";
+  c.description = "a flow for the tests";
+  c.seed = 9;
+  c.programs_run = 10;
+  c.scenarios_run = 3;
+  for (Clause clause : kAllClauses) {
+    c.clauses.push_back(
+        ClauseResult{clause, Verdict::kPass, 10, 1, {}, "10 programs"});
+  }
+  c.clauses[static_cast<int>(Clause::kE1)].verdict = Verdict::kNotApplicable;
+  c.clauses[static_cast<int>(Clause::kE1)].note = "needs an injected reset";
+  if (failing) {
+    ClauseResult& r5 = c.clauses[static_cast<int>(Clause::kR5)];
+    r5.verdict = Verdict::kFail;
+    r5.failures.push_back(Counterexample{
+        "programs", "  A1: write 3 bytes\n",
+        "R5 violated: B read Eof <early> & \"quoted\"",
+        "history:\n  1 A write\n", "flowcheck certify --seed=9"});
+    c.crashes.push_back(Crash{"R1.read-pends",
+                              "killed by signal 11 (Segmentation fault)",
+                              "flowcheck certify --only=R1.read-pends"});
+  }
+  c.observations.push_back(
+      Observation{"double close", "a second close returns"});
+  return c;
+}
+
+TEST(ReportTest, ParsesFormatNames) {
+  EXPECT_EQ(ParseReportFormat("table"), ReportFormat::kTable);
+  EXPECT_EQ(ParseReportFormat("junit"), ReportFormat::kJunit);
+  EXPECT_EQ(ParseReportFormat("xml"), std::nullopt);
+}
+
+TEST(ReportTest, TableShowsVerdictsFailuresAndResult) {
+  const std::string table = RenderReport(Sample(true), ReportFormat::kTable);
+  EXPECT_NE(table.find("R5      FAIL"), std::string::npos) << table;
+  EXPECT_NE(table.find("E1      NOT APPLICABLE"), std::string::npos) << table;
+  EXPECT_NE(table.find("FAIL R5, found by programs"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("    flowcheck certify --seed=9"), std::string::npos)
+      << table;
+  EXPECT_NE(table.find("CRASH in R1.read-pends: killed by signal 11"),
+            std::string::npos);
+  EXPECT_NE(
+      table.find("RESULT: FAIL -- 1 clauses violated: R5; 1 cases crashed"),
+      std::string::npos)
+      << table;
+  const std::string passing = RenderReport(Sample(false), ReportFormat::kTable);
+  EXPECT_NE(passing.find("RESULT: PASS -- 17 clauses hold, 1 not applicable"),
+            std::string::npos)
+      << passing;
+}
+
+TEST(ReportTest, JsonFollowsTheSchema) {
+  const auto json =
+      nlohmann::json::parse(RenderReport(Sample(true), ReportFormat::kJson));
+  EXPECT_EQ(json["schema"], "flowcheck.certificate/1");
+  EXPECT_EQ(json["passed"], false);
+  ASSERT_EQ(json["clauses"].size(), 18u);
+  EXPECT_EQ(json["clauses"][4]["id"], "R5");
+  EXPECT_EQ(json["clauses"][4]["verdict"], "FAIL");
+  EXPECT_EQ(json["clauses"][4]["failures"][0]["replay"],
+            "flowcheck certify --seed=9");
+  EXPECT_EQ(json["crashes"][0]["source"], "R1.read-pends");
+  EXPECT_EQ(json["observations"][0]["name"], "double close");
+}
+
+TEST(ReportTest, JunitEscapesAndCounts) {
+  const std::string xml = RenderReport(Sample(true), ReportFormat::kJunit);
+  EXPECT_NE(xml.find("tests=\"19\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("&lt;early&gt; &amp; &quot;quoted&quot;"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("<early>"), std::string::npos);
+}
+
+TEST(ReportTest, MarkdownHasATableAndDetails) {
+  const std::string md = RenderReport(Sample(true), ReportFormat::kMarkdown);
+  EXPECT_NE(md.find("| R5 | FAIL |"), std::string::npos) << md;
+  EXPECT_NE(md.find("## FAIL R5 (found by programs)"), std::string::npos);
+}
+
+TEST(ReportTest, WritesFilesAtomically) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/report.json";
+  ASSERT_EQ(WriteFileAtomically(path, "first"), std::nullopt);
+  ASSERT_EQ(WriteFileAtomically(path, "second"), std::nullopt);
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  EXPECT_EQ(contents.str(), "second");
+  const auto error = WriteFileAtomically("/nonexistent-dir/x.json", "x");
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(error->find("cannot write /nonexistent-dir/x.json"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowcheck::conformance
