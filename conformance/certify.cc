@@ -1,12 +1,14 @@
 #include "conformance/certify.h"
 
 #include <rapidcheck.h>
+#include <rapidcheck/detail/Configuration.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -121,8 +123,57 @@ CaseOutcome RunScenarioCase(const FlowUnderTest& flow, const Scenario& scenario,
   return outcome;
 }
 
+// RapidCheck prints "Using configuration: seed=<random>" when it first
+// reads its RC_PARAMS configuration; that seed is not the one Certify
+// passes, so read the configuration once with stderr silenced.
+void InitRapidCheckQuietly() {
+  static const bool done = [] {
+    std::streambuf* saved = std::cerr.rdbuf(nullptr);
+    (void)rc::detail::configuration();
+    std::cerr.rdbuf(saved);
+    return true;
+  }();
+  (void)done;
+}
+
+// Listens to RapidCheck quietly (its default listener prints to stderr),
+// reporting progress every 25 programs and while shrinking.
+class ProgressListener : public rc::detail::TestListener {
+ public:
+  explicit ProgressListener(const CertifyOptions& options)
+      : options_(options) {}
+  void onTestCaseFinished(
+      const rc::detail::CaseDescription& description) override {
+    ++cases_;
+    if (description.result.type == rc::detail::CaseResult::Type::Failure) {
+      Say("programs: a program failed after " + std::to_string(cases_) +
+          " cases; shrinking it to a minimal counterexample");
+    } else if (cases_ % 25 == 0) {
+      Say("programs: " + std::to_string(cases_) + " of " +
+          std::to_string(options_.programs) + " passed");
+    }
+  }
+  void onShrinkTried(const rc::detail::CaseDescription&,
+                     bool accepted) override {
+    if (accepted && ++shrinks_ % 10 == 0) {
+      Say("programs: " + std::to_string(shrinks_) + " shrinking steps taken");
+    }
+  }
+  void onTestFinished(const rc::detail::TestMetadata&,
+                      const rc::detail::TestResult&) override {}
+
+ private:
+  void Say(const std::string& line) {
+    if (options_.progress) options_.progress(line);
+  }
+  const CertifyOptions& options_;
+  int cases_ = 0;
+  int shrinks_ = 0;
+};
+
 CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
                             const CertifyOptions& options) {
+  InitRapidCheckQuietly();
   CaseOutcome outcome;
   std::optional<Program> failing;
   std::optional<Execution> failing_execution;
@@ -147,9 +198,10 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   params.seed = options.seed;
   params.maxSuccess = options.programs;
   params.maxSize = 100;
+  ProgressListener listener(options);
   const rc::detail::TestResult result = rc::detail::checkTestable(
       property, rc::detail::TestMetadata{"flowcheck.programs", flow.name},
-      params);
+      params, listener);
   outcome.evidence = evidence;
   outcome.programs = runs;
   if (failing && failing_execution) {

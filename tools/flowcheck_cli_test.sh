@@ -31,5 +31,30 @@ expect seed-overflow 2 "--seed takes a whole number" -- demo --seed=999999999999
 expect demo 0 "Every corruption was caught" -- demo --seed=5
 expect demo-help 0 "flags of demo" -- demo --help
 
-echo "$((8 - failures)) passed, $failures failed"
+expect certify-help 0 "--mutant=NAME" -- certify --help
+expect certify-list 0 "C4.close-waits-for-peer" -- certify --list
+expect certify-unknown-flow 2 "unknown flow 'nope'; the flows are: sim" -- certify --flow=nope
+expect certify-bad-format 2 "--format must be table, markdown, json or junit, not 'xml'" -- certify --format=xml
+expect certify-bad-part 2 "unknown part 'R9'" -- certify --only=R9
+expect certify-bad-programs 2 "--programs takes a whole number from 1" -- certify --programs=0
+expect certify-unknown-mutant 2 "unknown mutant 'frob'" -- certify --mutant=frob
+expect certify-unknown-flag 2 "unknown flag '--flwo=sim'" -- certify --flwo=sim
+expect certify-several-outputs 2 "needs {flow} in the path" -- certify --output=x.json
+expect certify-sim-passes 0 "RESULT: PASS -- 18 clauses hold" -- certify --flow=sim --programs=20 --quiet
+expect certify-mutant-fails 1 "RESULT: FAIL -- 1 clauses violated: C4" -- certify --flow=sim-ideal --mutant=close-returns-early --only=C4.close-waits-for-peer --quiet
+
+# A JSON report written to a file, atomically, and nothing on stdout.
+out_dir=$(mktemp -d)
+"$bin" certify --flow=sim --only=R7.eof-sticky --format=json --output="$out_dir/cert.json" --quiet
+status=$?
+if [ "$status" -eq 0 ] && grep -q '"schema": "flowcheck.certificate/1"' "$out_dir/cert.json" \
+   && [ -z "$(ls "$out_dir" | grep -v '^cert.json$')" ]; then
+  echo "ok   certify-json-output"
+else
+  echo "FAIL certify-json-output: status $status"; ls -la "$out_dir"
+  failures=$((failures + 1))
+fi
+total=20
+
+echo "$((total - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,5 +1,6 @@
 // tools/flowcheck_main.cc: the `flowcheck` command line.
 //
+//   flowcheck certify [flags]       (tools/certify_command.h)
 //   flowcheck demo [--seed=N] [--verbose]
 //   flowcheck --help
 //
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/certify_command.h"
 #include "tools/demo.h"
 
 namespace {
@@ -23,6 +25,8 @@ bidirectional byte stream with the MirageOS Mirage_flow contract
 (docs/spec.md).
 
 commands:
+  certify   certify flows against the contract, clause by clause
+            ('flowcheck certify --help' for its flags)
   demo      generate a legal conversation from a seed, show the history
             checker accepting it, then break it in ten ways and show the
             contract clause the checker names for each
@@ -94,5 +98,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "demo") return Demo(args);
+  if (command == "certify") {
+    return flowcheck::tools::RunCertify(args, std::cout, std::cerr);
+  }
   return UsageError("unknown command '" + std::string(command) + "'");
 }
