@@ -31,7 +31,7 @@ class SleepAwaiter {
       return;
     }
     const Duration deadline = scheduler_.now() + duration_;
-    scheduler_.Suspended(task, "sleep until " + FormatTime(deadline));
+    scheduler_.Suspended(task, "sleep until", deadline);
     armed_ = true;
     timer_ = scheduler_.At(deadline, [this, task, handle] {
       armed_ = false;
@@ -98,7 +98,12 @@ Scheduler::~Scheduler() {
 void Scheduler::DestroyTasks() {
   // Newest first; their awaiters cancel timers and leave wait lists.
   runnable_.clear();
-  while (!tasks_.empty()) tasks_.erase(std::prev(tasks_.end()));
+  for (std::size_t id = tasks_.size(); id-- > 0;) {
+    if (tasks_[id] != nullptr) {
+      tasks_[id].reset();
+      --live_tasks_;
+    }
+  }
 }
 
 Task<void> Scheduler::sleep(Duration duration) {
@@ -109,7 +114,10 @@ void Scheduler::spawn(Task<void> task, std::string name) {
   FLOWCHECK_CHECK(task.valid(), "spawn of an empty Task");
   const std::uint64_t id = next_task_id_++;
   trace_.Add(now_, TraceKind::kSpawn, id, 0, name);
-  tasks_.emplace(id, TaskRecord{std::move(name), std::move(task), "start"});
+  if (tasks_.empty()) tasks_.resize(1);  // ids start at 1
+  tasks_.push_back(std::make_unique<TaskRecord>(
+      TaskRecord{std::move(name), std::move(task), "start", std::nullopt}));
+  ++live_tasks_;
   runnable_.push_back(Runnable{id, {}});
 }
 
@@ -134,13 +142,16 @@ RunReport Scheduler::RunUntil(const std::function<bool()>& done) {
 }
 
 std::string Scheduler::current_task_name() const {
-  auto it = tasks_.find(current_task_);
-  return it == tasks_.end() ? "" : it->second.name;
+  const TaskRecord* record = FindTask(current_task_);
+  return record == nullptr ? "" : record->name;
 }
 
-void Scheduler::Suspended(std::uint64_t task, std::string what) {
-  auto it = tasks_.find(task);
-  if (it != tasks_.end()) it->second.waiting_on = std::move(what);
+void Scheduler::Suspended(std::uint64_t task, std::string_view what,
+                          std::optional<Duration> until) {
+  if (TaskRecord* record = FindTask(task)) {
+    record->waiting_on = what;
+    record->waiting_until = until;
+  }
 }
 
 void Scheduler::MakeRunnable(std::uint64_t task,
@@ -181,27 +192,37 @@ bool Scheduler::FireTimers(Duration limit) {
 
 bool Scheduler::Step() {
   if (runnable_.empty()) return FireTimers(options_.time_limit);
+  // FIFO takes the front; the seeded pick takes any entry and fills the
+  // hole with the last one (O(1); the order stays a function of the seed).
+  // (With one runnable task there is no choice, and no draw.)
   const std::size_t index =
-      options_.fifo
+      options_.fifo || runnable_.size() == 1
           ? 0
           : static_cast<std::size_t>(pick_random_.Uniform(runnable_.size()));
   const Runnable next = runnable_[index];
-  runnable_.erase(runnable_.begin() + static_cast<std::ptrdiff_t>(index));
-  auto it = tasks_.find(next.task);
-  FLOWCHECK_CHECK(it != tasks_.end(), "a runnable entry for a finished task");
+  if (index == 0) {
+    runnable_.pop_front();
+  } else {
+    runnable_[index] = runnable_.back();
+    runnable_.pop_back();
+  }
+  TaskRecord* record = FindTask(next.task);
+  FLOWCHECK_CHECK(record != nullptr, "a runnable entry for a finished task");
   trace_.Add(now_, TraceKind::kPick, next.task, index);
-  it->second.waiting_on = "an awaitable outside the simulation";
+  record->waiting_on = "an awaitable outside the simulation";
+  record->waiting_until.reset();
   current_task_ = next.task;
   if (next.handle) {
     next.handle.resume();
   } else {
-    it->second.task.start_detached();
+    record->task.start_detached();
   }
   current_task_ = 0;
-  if (it->second.task.done()) {
+  if (record->task.done()) {
     trace_.Add(now_, TraceKind::kFinish, next.task, 0);
-    std::exception_ptr failure = it->second.task.exception();
-    tasks_.erase(it);
+    std::exception_ptr failure = record->task.exception();
+    tasks_[next.task].reset();
+    --live_tasks_;
     if (failure) std::rethrow_exception(failure);
   }
   return true;
@@ -213,8 +234,12 @@ RunReport Scheduler::Report(RunReport::Outcome outcome,
   report.outcome = outcome;
   report.time = now_;
   report.steps = steps;
-  for (const auto& [id, record] : tasks_) {
-    report.blocked.push_back(BlockedTask{id, record.name, record.waiting_on});
+  for (std::uint64_t id = 0; id < tasks_.size(); ++id) {
+    if (tasks_[id] == nullptr) continue;
+    const TaskRecord& record = *tasks_[id];
+    std::string what(record.waiting_on);
+    if (record.waiting_until) what += " " + FormatTime(*record.waiting_until);
+    report.blocked.push_back(BlockedTask{id, record.name, std::move(what)});
   }
   return report;
 }
@@ -232,8 +257,8 @@ RunReport Scheduler::Run(const std::function<bool()>* done, Duration until) {
     }
     if (FireTimers(until)) continue;
     if (!timers_.empty()) return Report(RunReport::Outcome::kTimeLimit, steps);
-    return Report(tasks_.empty() ? RunReport::Outcome::kAllDone
-                                 : RunReport::Outcome::kQuiescent,
+    return Report(live_tasks_ == 0 ? RunReport::Outcome::kAllDone
+                                   : RunReport::Outcome::kQuiescent,
                   steps);
   }
 }

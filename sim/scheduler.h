@@ -23,8 +23,11 @@
 
 #include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -123,9 +126,12 @@ class Scheduler : public Runtime {
   std::uint64_t current_task() const { return current_task_; }
   // The running task's name ("" outside any task).
   std::string current_task_name() const;
-  // For awaiters: `task` suspended at `handle`, waiting on `what`
-  // (reported if it never wakes).
-  void Suspended(std::uint64_t task, std::string what);
+  // For awaiters: `task` suspends, waiting on `what` (reported if it never
+  // wakes); with `until`, on a timer due then. `what` must stay valid while
+  // the task waits (a literal, or a WaitList's description). Cheap: no
+  // string is built on this path.
+  void Suspended(std::uint64_t task, std::string_view what,
+                 std::optional<Duration> until = std::nullopt);
   // For awaiters: `task`, suspended at `handle`, may run again.
   void MakeRunnable(std::uint64_t task, std::coroutine_handle<> handle);
 
@@ -143,13 +149,14 @@ class Scheduler : public Runtime {
   void DestroyTasks();
 
   // Number of spawned tasks not yet finished.
-  std::size_t live_tasks() const { return tasks_.size(); }
+  std::size_t live_tasks() const { return live_tasks_; }
 
  private:
   struct TaskRecord {
     std::string name;
     Task<void> task;
-    std::string waiting_on;
+    std::string_view waiting_on;
+    std::optional<Duration> waiting_until;
   };
   struct Runnable {
     std::uint64_t task = 0;
@@ -159,6 +166,9 @@ class Scheduler : public Runtime {
   RunReport Run(const std::function<bool()>* done, Duration until);
   RunReport Report(RunReport::Outcome outcome, std::uint64_t steps) const;
   bool FireTimers(Duration limit);
+  TaskRecord* FindTask(std::uint64_t id) const {
+    return id < tasks_.size() ? tasks_[id].get() : nullptr;
+  }
 
   SchedulerOptions options_;
   Random random_;
@@ -168,8 +178,12 @@ class Scheduler : public Runtime {
   std::uint64_t next_task_id_ = 1;
   std::uint64_t current_task_ = 0;
   std::uint64_t next_timer_seq_ = 1;
-  std::map<std::uint64_t, TaskRecord> tasks_;
-  std::vector<Runnable> runnable_;
+  // Indexed by task id (ids are sequential from 1; slot 0 unused); a
+  // finished task's slot is null. O(1) on every step, ordered by id for
+  // reports.
+  std::vector<std::unique_ptr<TaskRecord>> tasks_;
+  std::size_t live_tasks_ = 0;
+  std::deque<Runnable> runnable_;
   std::map<std::pair<std::int64_t, std::uint64_t>, std::function<void()>>
       timers_;
 };

@@ -34,10 +34,10 @@ std::string FormatTime(Duration time) {
 }
 
 void Trace::Mix(std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) {
-    hash_ ^= (value >> (8 * i)) & 0xff;
-    hash_ *= 0x100000001b3ULL;  // FNV-1a prime
-  }
+  // One multiply-xorshift round per 64-bit word (not byte-wise FNV: this is
+  // on every scheduling step). Order-sensitive, platform-independent.
+  hash_ = (hash_ ^ value) * 0x9e3779b97f4a7c15ULL;
+  hash_ ^= hash_ >> 29;
 }
 
 void Trace::Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
@@ -47,9 +47,12 @@ void Trace::Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
   Mix(static_cast<std::uint64_t>(kind));
   Mix(a);
   Mix(b);
-  for (char c : detail) {
-    hash_ ^= static_cast<unsigned char>(c);
-    hash_ *= 0x100000001b3ULL;
+  for (std::size_t i = 0; i < detail.size(); i += 8) {
+    std::uint64_t word = 0;
+    for (std::size_t j = i; j < detail.size() && j < i + 8; ++j) {
+      word = (word << 8) | static_cast<unsigned char>(detail[j]);
+    }
+    Mix(word);
   }
   if (!keep_text_) return;
   std::string line = FormatTime(time) + "  ";

@@ -2,8 +2,8 @@
 // simulated run, and its 64-bit hash.
 //
 // Every scheduling decision and every flow and fault event is added here
-// with its virtual time. The hash (FNV-1a over the events' integers and
-// text) proves replay: the same seed must give the same hash, run after
+// with its virtual time. The hash (a multiply-xorshift mix of the events'
+// integers and text, 64 bits at a time) proves replay: the same seed must give the same hash, run after
 // run, build after build. Text lines are kept only when asked for (they
 // cost memory and time); the hash is always computed.
 //
@@ -69,7 +69,7 @@ class Trace {
   void Mix(std::uint64_t value);
 
   bool keep_text_;
-  std::uint64_t hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
   std::uint64_t events_ = 0;
   std::vector<std::string> lines_;
   std::map<std::string, std::uint64_t, std::less<>> counters_;

@@ -12,7 +12,10 @@ WaitList::WaitList(Scheduler& scheduler, std::string what)
 WaitList::~WaitList() {
   // Tasks still waiting stay suspended forever (until the scheduler destroys
   // them); they no longer refer to this list.
-  for (Awaiter* waiter : waiters_) waiter->waiting_ = false;
+  for (Awaiter* waiter : waiters_) {
+    waiter->waiting_ = false;
+    scheduler_.Suspended(waiter->task_, "a wait list that was destroyed");
+  }
 }
 
 WaitList::Awaiter::~Awaiter() {

@@ -63,13 +63,10 @@ class WaitList {
 
   bool has_waiters() const { return !waiters_.empty(); }
   std::size_t waiters() const { return waiters_.size(); }
-  // Changes what reports say waiters wait on (e.g. "read on B: 0 bytes in
-  // flight"); applies to tasks that start waiting from now on.
-  void set_what(std::string what) { what_ = std::move(what); }
 
  private:
   Scheduler& scheduler_;
-  std::string what_;
+  const std::string what_;  // never changes: waiting tasks refer to it
   std::deque<Awaiter*> waiters_;  // FIFO; pointers identify, never order
 };
 
