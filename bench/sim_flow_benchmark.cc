@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <string>
 
 #include "bench/peers.h"
 #include "sim/connection.h"
@@ -66,6 +67,12 @@ void BM_SimFlowBulk(benchmark::State& state) {
                                              start)
                    .count();
     moved += received;
+    if (received != total) {
+      state.SkipWithError(("received " + std::to_string(received) + " of " +
+                           std::to_string(total) + " bytes")
+                              .c_str());
+      return;
+    }
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(moved));
   // Ratios to peers measured in this same process (cached per write size).

@@ -12,6 +12,10 @@
 namespace flowcheck::sim {
 namespace {
 
+// A coalescing read copies bytes of several writes into one buffer, up to
+// this many (a read of one write's bytes is never copied).
+constexpr std::uint64_t kCoalesceCopyBytes = 64 * 1024;
+
 int Index(Endpoint endpoint) { return static_cast<int>(endpoint); }
 int Index(Direction direction) { return static_cast<int>(direction); }
 Endpoint WriterOf(Direction d) {
@@ -240,36 +244,47 @@ class ConnectionState {
     Channel& ch = channel(Incoming(reader));
     const std::uint64_t limit =
         ch.link.read_bytes_max > 0 ? ch.link.read_bytes_max : UINT64_MAX;
-    std::vector<Buffer> pieces;
     std::uint64_t taken = 0;
-    while (!ch.arrived.empty() && taken < limit) {
+    // Takes up to `room` bytes of the front arrived buffer.
+    auto take = [&ch, &taken](std::uint64_t room) {
       Buffer& front = ch.arrived.front();
       Buffer piece = front;
-      if (piece.size() > limit - taken) {
-        piece = front.slice(0, limit - taken);
-        front = front.slice(limit - taken);
+      if (piece.size() > room) {
+        piece = front.slice(0, room);
+        front = front.slice(room);
       } else {
         ch.arrived.pop_front();
       }
       taken += piece.size();
-      if (!pieces.empty()) {
-        if (auto joined = pieces.back().JoinAdjacent(piece)) {
-          pieces.back() = *joined;
-          if (!ch.link.coalesce) break;
-          continue;
-        }
+      return piece;
+    };
+    // Without coalescing: one segment. With it, first a zero-copy run: the
+    // front buffer and its neighbours in the same storage (segments of one
+    // write).
+    Buffer run = take(limit);
+    while (ch.link.coalesce && !ch.arrived.empty() && taken < limit) {
+      auto joined = run.JoinAdjacent(ch.arrived.front().slice(
+          0,
+          std::min<std::uint64_t>(ch.arrived.front().size(), limit - taken)));
+      if (!joined) break;
+      take(limit - taken);
+      run = *joined;
+    }
+    Buffer result = run;
+    // Then, when coalescing, bytes of later writes, copied into one buffer
+    // -- at most kCoalesceCopyBytes in all, so a read never copies much.
+    const std::uint64_t copy_limit = std::min(limit, kCoalesceCopyBytes);
+    if (ch.link.coalesce && !ch.arrived.empty() && taken < copy_limit) {
+      std::vector<Buffer> pieces = {run};
+      while (!ch.arrived.empty() && taken < copy_limit) {
+        pieces.push_back(take(copy_limit - taken));
       }
-      pieces.push_back(std::move(piece));
-      if (!ch.link.coalesce) break;
+      result = Concat(pieces);
+      trace().Count("sim.copied-reads");
     }
     ch.unread_bytes -= taken;
     ch.window.WakeAll();
-    if (pieces.size() == 1) {
-      trace().Count("sim.merged-reads");
-      return pieces.front();
-    }
-    trace().Count("sim.copied-reads");
-    return Concat(pieces);
+    return result;
   }
 
   void InjectFault(const FaultRule& rule) {

@@ -23,8 +23,8 @@
 //    announced too, flagged as such, and allow nothing.
 //
 // Every fault that fires is a trace event (TraceKind::kFault) and counted
-// in the trace as "fault.<kind>"; segments, splits and merges are counted
-// as "sim.segments", "sim.merged-reads", "sim.copied-reads",
+// in the trace as "fault.<kind>"; segments, splits and copying merges are
+// counted as "sim.segments", "sim.split-segments", "sim.copied-reads",
 // "sim.window-waits".
 //
 // Ownership and lifetime: MakeConnection returns both endpoints; they share

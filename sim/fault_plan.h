@@ -59,10 +59,11 @@ struct LinkOptions {
   std::uint64_t segment_bytes_min = 0;
   std::uint64_t segment_bytes_max = 0;
 
-  // Coalescing: when true, a read returns every arrived byte (up to
-  // read_bytes_max), merging segments (slices of one buffer merge without a
-  // copy; bytes of different writes are copied once into one buffer). When
-  // false, a read returns at most one segment.
+  // Coalescing: when true, a read returns the arrived segments of one write
+  // that follow each other (slices of one buffer: no copy) and also merges
+  // bytes of the following writes into the same read, copying them into one
+  // buffer (at most 64 KiB per read, so reads stay cheap). When false, a
+  // read returns at most one segment. Both up to read_bytes_max.
   bool coalesce = true;
   // Upper bound on the bytes one read returns. 0: no bound.
   std::uint64_t read_bytes_max = 0;
