@@ -97,13 +97,16 @@ double MeasureTcp(std::size_t chunk) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only
   socklen_t length = sizeof address;
   if (listener < 0 ||
-      bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
+          0 ||
       listen(listener, 1) != 0 ||
-      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) !=
+          0) {
     throw std::runtime_error("tcp listen on loopback failed");
   }
   const int client = socket(AF_INET, SOCK_STREAM, 0);
-  if (connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+  if (connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) !=
+      0) {
     throw std::runtime_error("tcp connect on loopback failed");
   }
   const int server = accept(listener, nullptr, nullptr);

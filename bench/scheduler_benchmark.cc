@@ -40,9 +40,8 @@ void BM_BareCoroutineResume(benchmark::State& state) {
   for (auto _ : state) loop.handle.resume();
   loop.handle.destroy();
   benchmark::DoNotOptimize(counter);
-  state.counters["steps/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
+  state.counters["steps/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_BareCoroutineResume);
 
@@ -72,13 +71,17 @@ void BM_SchedulerPingPong(benchmark::State& state) {
     scheduler.DestroyTasks();
     state.ResumeTiming();
   }
-  state.counters["steps/s"] =
-      benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps),
+                                                 benchmark::Counter::kIsRate);
   state.counters["ns/step"] = benchmark::Counter(
       static_cast<double>(steps),
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_SchedulerPingPong)->Arg(0)->Arg(1)->ArgName("fifo")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SchedulerPingPong)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("fifo")
+    ->Unit(benchmark::kMillisecond);
 
 // Many tasks runnable at once; the seed picks among them every step.
 Task<void> Yielder(Scheduler& scheduler, int yields) {
@@ -90,13 +93,17 @@ void BM_ManyRunnableTasks(benchmark::State& state) {
   std::uint64_t steps = 0;
   for (auto _ : state) {
     Scheduler scheduler({.seed = 7});
-    for (int i = 0; i < tasks; ++i) scheduler.spawn(Yielder(scheduler, 100), "y");
+    for (int i = 0; i < tasks; ++i)
+      scheduler.spawn(Yielder(scheduler, 100), "y");
     steps += scheduler.RunUntilQuiescent().steps;
   }
-  state.counters["steps/s"] =
-      benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps),
+                                                 benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_ManyRunnableTasks)->Arg(10)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ManyRunnableTasks)
+    ->Arg(10)
+    ->Arg(1000)
+    ->Unit(benchmark::kMillisecond);
 
 // Timer-heavy: tasks sleep for seeded durations again and again.
 Task<void> Sleeper(Scheduler& scheduler, std::uint64_t seed, int sleeps) {
@@ -110,11 +117,12 @@ void BM_TimerHeavy(benchmark::State& state) {
   std::uint64_t steps = 0;
   for (auto _ : state) {
     Scheduler scheduler({.seed = 3});
-    for (int i = 0; i < 100; ++i) scheduler.spawn(Sleeper(scheduler, i, 1000), "s");
+    for (int i = 0; i < 100; ++i)
+      scheduler.spawn(Sleeper(scheduler, i, 1000), "s");
     steps += scheduler.RunUntilQuiescent().steps;
   }
-  state.counters["sleeps/s"] =
-      benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+  state.counters["sleeps/s"] = benchmark::Counter(static_cast<double>(steps),
+                                                  benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_TimerHeavy)->Unit(benchmark::kMillisecond);
 

@@ -63,9 +63,9 @@ void BM_SimFlowBulk(benchmark::State& state) {
     scheduler.spawn(Drain(*pair.b, received), "drain");
     const auto start = std::chrono::steady_clock::now();
     scheduler.RunUntilQuiescent();
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                             start)
-                   .count();
+    seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     moved += received;
     if (received != total) {
       state.SkipWithError(("received " + std::to_string(received) + " of " +
@@ -78,7 +78,8 @@ void BM_SimFlowBulk(benchmark::State& state) {
   // Ratios to peers measured in this same process (cached per write size).
   const double rate = static_cast<double>(moved) / seconds;
   state.counters["bytes/s"] = rate;
-  state.counters["x_socketpair"] = rate / bench::SocketpairBytesPerSecond(chunk);
+  state.counters["x_socketpair"] =
+      rate / bench::SocketpairBytesPerSecond(chunk);
   state.counters["x_memcpy"] = rate / bench::MemcpyBytesPerSecond(chunk);
 }
 BENCHMARK(BM_SimFlowBulk)
@@ -94,10 +95,15 @@ void BM_KernelSocketpair(benchmark::State& state) {
   }
   state.counters["bytes/s"] = bench::SocketpairBytesPerSecond(chunk);
   state.counters["pipe_bytes/s"] = bench::PipeBytesPerSecond(chunk);
-  state.counters["tcp_loopback_bytes/s"] = bench::TcpLoopbackBytesPerSecond(chunk);
+  state.counters["tcp_loopback_bytes/s"] =
+      bench::TcpLoopbackBytesPerSecond(chunk);
   state.counters["memcpy_bytes/s"] = bench::MemcpyBytesPerSecond(chunk);
 }
-BENCHMARK(BM_KernelSocketpair)->Arg(4096)->Arg(65536)->Arg(1 << 20)->ArgName("write")
+BENCHMARK(BM_KernelSocketpair)
+    ->Arg(4096)
+    ->Arg(65536)
+    ->Arg(1 << 20)
+    ->ArgName("write")
     ->Iterations(1);
 
 }  // namespace

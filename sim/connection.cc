@@ -133,7 +133,9 @@ class ConnectionState {
         drains_{WaitList(scheduler, "close on A: waiting for A's writes"),
                 WaitList(scheduler, "close on B: waiting for B's writes")},
         rule_fired_(options_.plan.faults.size(), false),
-        rule_armed_(options_.plan.faults.size(), false) {
+        rule_armed_(options_.plan.faults.size(), false),
+        segments_(&scheduler.trace().Counter("sim.segments")),
+        split_segments_(&scheduler.trace().Counter("sim.split-segments")) {
     for (Channel& channel : channels_) Sanitize(channel.link);
     for (std::size_t i = 0; i < options_.plan.faults.size(); ++i) {
       const FaultRule& rule = options_.plan.faults[i];
@@ -209,7 +211,7 @@ class ConnectionState {
           size = *threshold - ch.sent_bytes;
         }
       }
-      if (size < chunk.size()) trace().Count("sim.split-segments");
+      if (size < chunk.size()) ++*split_segments_;
       Buffer segment = chunk.slice(0, size);
       chunk = chunk.slice(size);
       ch.sent_bytes += size;
@@ -362,7 +364,7 @@ class ConnectionState {
   }
 
   void Enqueue(Channel& ch, Buffer segment, std::uint64_t write_number) {
-    trace().Count("sim.segments");
+    ++*segments_;
     ApplyBreakingFaults(ch, segment);
     if (ch.partitioned) {
       trace().Count("sim.bytes-lost-to-partition", segment.size());
@@ -405,7 +407,10 @@ class ConnectionState {
     FlowEvent(WriterOf(ch.direction), "segment in flight, bytes:", size,
               static_cast<std::uint64_t>(item.arrival.count()));
     ch.in_flight.push_back(std::move(item));
-    ScheduleDelivery(ch);
+    // Arrivals never go backwards, so a pending delivery timer (for the
+    // front segment) is still right; setting one per segment cost a
+    // std::function and two map operations each.
+    if (!ch.delivery_timer) ScheduleDelivery(ch);
   }
 
   void FlushHeld(Channel& ch) {
@@ -738,6 +743,9 @@ class ConnectionState {
   WaitList drains_[2];
   std::vector<bool> rule_fired_;
   std::vector<bool> rule_armed_;
+  // Hot counters, looked up once.
+  std::uint64_t* segments_;
+  std::uint64_t* split_segments_;
   std::vector<Scheduler::TimerId> timers_;
   std::vector<FaultFired> fired_;
   std::vector<ObligationViolation> violations_;

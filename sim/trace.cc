@@ -79,12 +79,13 @@ void Trace::Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
 }
 
 void Trace::Count(std::string_view name, std::uint64_t by) {
+  Counter(name) += by;
+}
+
+std::uint64_t& Trace::Counter(std::string_view name) {
   auto it = counters_.find(name);
-  if (it == counters_.end()) {
-    counters_.emplace(std::string(name), by);
-  } else {
-    it->second += by;
-  }
+  if (it == counters_.end()) it = counters_.emplace(std::string(name), 0).first;
+  return it->second;
 }
 
 std::uint64_t Trace::count(std::string_view name) const {

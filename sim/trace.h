@@ -3,9 +3,9 @@
 //
 // Every scheduling decision and every flow and fault event is added here
 // with its virtual time. The hash (a multiply-xorshift mix of the events'
-// integers and text, 64 bits at a time) proves replay: the same seed must give the same hash, run after
-// run, build after build. Text lines are kept only when asked for (they
-// cost memory and time); the hash is always computed.
+// integers and text, 64 bits at a time) proves replay: the same seed must give
+// the same hash, run after run, build after build. Text lines are kept only
+// when asked for (they cost memory and time); the hash is always computed.
 //
 // Nothing added may depend on pointer values, thread ids, the wall clock or
 // unordered iteration: only on virtual time, task ids (sequential) and data.
@@ -48,8 +48,12 @@ class Trace {
   void Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
            std::string_view detail = {});
 
-  // Adds 1 to the counter `name` (and hashes nothing: counters summarize).
+  // Adds `by` to the counter `name` (and hashes nothing: counters
+  // summarize).
   void Count(std::string_view name, std::uint64_t by = 1);
+  // The counter `name` itself (created at 0), for hot paths that count
+  // often: the reference stays valid as long as the Trace.
+  std::uint64_t& Counter(std::string_view name);
   // The counter's value; 0 if never counted.
   std::uint64_t count(std::string_view name) const;
   const std::map<std::string, std::uint64_t, std::less<>>& counters() const {

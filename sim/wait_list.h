@@ -66,7 +66,7 @@ class WaitList {
 
  private:
   Scheduler& scheduler_;
-  const std::string what_;  // never changes: waiting tasks refer to it
+  const std::string what_;        // never changes: waiting tasks refer to it
   std::deque<Awaiter*> waiters_;  // FIFO; pointers identify, never order
 };
 
