@@ -9,6 +9,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -167,6 +168,19 @@ TEST(Pairs, SeveralPairsCanShareOneRuntime) {
   EXPECT_TRUE(report.all_done()) << report.ToString();
   EXPECT_EQ(at_first_b.bytes, StreamBytes(1, 0, 9000));
   EXPECT_EQ(at_second_b.bytes, StreamBytes(2, 0, 9000));
+}
+
+// Flows hold sockets of their runtime's io_context: a runtime destroyed
+// first would leave them dangling, so it stops the process and says why.
+TEST(PairsDeathTest, ARuntimeDestroyedBeforeItsFlowsAbortsWithAMessage) {
+  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+  EXPECT_DEATH(
+      {
+        auto runtime = std::make_unique<AsioRuntime>();
+        Endpoints endpoints = ConnectSocketPair(*runtime);
+        runtime.reset();
+      },
+      "outlived it: destroy flows before their runtime");
 }
 
 TEST(ErrorFromAsio, MapsOsErrorsToContractCodesWithTheOsMessage) {
