@@ -108,8 +108,9 @@ struct RunReport {
   bool cancelled = false;               // RunWithWatchdog cancelled them
 
   bool all_done() const { return outcome == Outcome::kAllDone; }
-  // "all tasks done after 0.012s", or "time limit of 30s reached: 2 tasks
-  // still pending, cancelled\n  task 3 'reader' waits on read on ...".
+  // "all tasks done after 0.012000s", or "time limit reached after
+  // 0.300837s: 2 tasks still pending, cancelled\n  task 1 'A-reader' waits
+  // on read on 'tcp A': no bytes yet\n  I/O: read in flight on ...".
   std::string ToString() const;
 };
 
