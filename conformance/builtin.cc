@@ -1,11 +1,16 @@
 #include "conformance/builtin.h"
 
+#include "conformance/real_subject.h"
 #include "conformance/sim_subject.h"
 
 namespace flowcheck::conformance {
 
 std::vector<FlowUnderTest> BuiltinFlows() {
-  return {SimFlowUnderTest(/*shaped=*/true), SimFlowUnderTest(/*shaped=*/false)};
+  std::vector<FlowUnderTest> flows = {SimFlowUnderTest(/*shaped=*/true),
+                                      SimFlowUnderTest(/*shaped=*/false)};
+  for (FlowUnderTest& flow : RealFlowsUnderTest())
+    flows.push_back(std::move(flow));
+  return flows;
 }
 
 std::optional<FlowUnderTest> FindBuiltinFlow(const std::string& name) {

@@ -117,7 +117,8 @@ CaseOutcome RunScenarioCase(const FlowUnderTest& flow, const Scenario& scenario,
     outcome.ran = false;
     return outcome;
   }
-  const Execution execution = scenario.run(subject, options.seed);
+  const Execution execution = scenario.run(
+      subject, options.seed, std::min(scenario.limit, options.watchdog));
   AddViolations(outcome, execution, scenario.id, scenario.story,
                 Replay(options, flow, scenario.id));
   return outcome;
@@ -182,7 +183,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   const auto property = [&] {
     const Program program = *GenProgram();
     Subject subject = flow.make(program.seed);
-    Execution execution = RunProgram(subject, program);
+    Execution execution = RunProgram(subject, program, options.watchdog);
     ++runs;
     if (execution.run.evidence == Evidence::kBounded)
       evidence = Evidence::kBounded;
@@ -198,6 +199,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   params.seed = options.seed;
   params.maxSuccess = options.programs;
   params.maxSize = 100;
+  params.disableShrinking = !options.shrink;
   ProgressListener listener(options);
   const rc::detail::TestResult result = rc::detail::checkTestable(
       property, rc::detail::TestMetadata{"flowcheck.programs", flow.name},

@@ -39,6 +39,14 @@ struct CertifyOptions {
   int programs = 100;
   // Run each case in a child process (crash isolation).
   bool isolate = false;
+  // Real-time worlds: the longest any one case (a program or a scenario)
+  // may run before its watchdog cancels it and the pending operations are
+  // judged. Scenarios with a shorter limit of their own keep it. Simulated
+  // worlds do not wait in real time.
+  Duration watchdog = std::chrono::seconds(10);
+  // Shrink a failing property program to a minimal one (RapidCheck). Off
+  // only where just detection matters (a failure is then less readable).
+  bool shrink = true;
   // Parts to run: "programs", "observations" and scenario ids; empty: all.
   std::vector<std::string> only;
   // How replay lines start; the flow, seed and part are appended.

@@ -16,9 +16,9 @@ ProgramOp Close() { return {Kind::kClose, {}, 0}; }
 ProgramOp Pause(std::uint32_t us) { return {Kind::kPause, {}, us}; }
 
 // A scenario that is just a program.
-std::function<Execution(Subject&, std::uint64_t)> ProgramCase(
-    Program program, Duration limit = std::chrono::seconds(10)) {
-  return [program, limit](Subject& subject, std::uint64_t seed) {
+std::function<Execution(Subject&, std::uint64_t, Duration)> ProgramCase(
+    Program program) {
+  return [program](Subject& subject, std::uint64_t seed, Duration limit) {
     Program seeded = program;
     seeded.seed = seed;
     return RunProgram(subject, seeded, limit);
@@ -52,7 +52,8 @@ Task<void> ReadToEnd(Flow& flow) {
 }
 
 // W1 without a close: A writes three times; B reads until it has them all.
-Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed) {
+Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
+                                Duration limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, World&) {
@@ -65,21 +66,21 @@ Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed) {
         runtime.spawn(writer(seed, a), "A-writer");
         runtime.spawn(ReadBytes(b, 3000), "B-reader");
       },
-      std::chrono::seconds(5));
+      limit);
 }
 
 // R1: B reads; nobody writes or closes. The read must stay pending.
-Execution ReadPends(Subject& subject, std::uint64_t) {
+Execution ReadPends(Subject& subject, std::uint64_t, Duration limit) {
   return RunRecorded(
       subject,
       [](Runtime& runtime, Flow&, Flow& b, World&) {
         runtime.spawn(ReadToEnd(b), "B-reader");
       },
-      std::chrono::milliseconds(300));
+      limit);
 }
 
 // X1: 1,000 round trips of one byte each, then both close.
-Execution PingPong(Subject& subject, std::uint64_t seed) {
+Execution PingPong(Subject& subject, std::uint64_t seed, Duration limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, World&) {
@@ -112,11 +113,12 @@ Execution PingPong(Subject& subject, std::uint64_t seed) {
         runtime.spawn(pinger(seed, a), "A-ping");
         runtime.spawn(ponger(seed, b), "B-pong");
       },
-      std::chrono::seconds(20));
+      limit);
 }
 
 // E1: a reset in the middle of a transfer; everything pending must fail.
-Execution ResetMidTransfer(Subject& subject, std::uint64_t seed) {
+Execution ResetMidTransfer(Subject& subject, std::uint64_t seed,
+                           Duration limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, World& world) {
@@ -139,7 +141,7 @@ Execution ResetMidTransfer(Subject& subject, std::uint64_t seed) {
         runtime.spawn(closer(b), "B-reader-then-close");
         runtime.spawn(ReadToEnd(a), "A-reader");
       },
-      std::chrono::seconds(10));
+      limit);
 }
 
 Program Make(EndpointProgram a, EndpointProgram b) {
@@ -151,14 +153,15 @@ Program Make(EndpointProgram a, EndpointProgram b) {
 
 std::vector<Scenario> Build() {
   std::vector<Scenario> all;
-  auto add = [&all](std::string id, std::string story,
-                    std::vector<Clause> clauses,
-                    std::function<Execution(Subject&, std::uint64_t)> run,
-                    bool needs_reset = false,
-                    Duration limit = std::chrono::seconds(10)) {
-    all.push_back(Scenario{std::move(id), std::move(story), std::move(clauses),
-                           needs_reset, limit, std::move(run)});
-  };
+  auto add =
+      [&all](std::string id, std::string story, std::vector<Clause> clauses,
+             std::function<Execution(Subject&, std::uint64_t, Duration)> run,
+             bool needs_reset = false,
+             Duration limit = std::chrono::seconds(10)) {
+        all.push_back(Scenario{std::move(id), std::move(story),
+                               std::move(clauses), needs_reset, limit,
+                               std::move(run)});
+      };
   add("R1.read-pends",
       "B reads while nobody writes or closes: the read stays pending",
       {Clause::kR1}, ReadPends, false, std::chrono::milliseconds(300));
