@@ -53,6 +53,10 @@ BENCHMARK_CAPTURE(BM_ThousandPrograms, sim, std::string("sim"))
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
     ->Iterations(1);
+BENCHMARK_CAPTURE(BM_ThousandPrograms, socketpair, std::string("socketpair"))
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 void BM_FullCertificate(benchmark::State& state, const std::string& flow_name) {
   const std::optional<FlowUnderTest> flow = FindBuiltinFlow(flow_name);
@@ -69,6 +73,22 @@ void BM_FullCertificate(benchmark::State& state, const std::string& flow_name) {
   }
 }
 BENCHMARK_CAPTURE(BM_FullCertificate, sim, std::string("sim"))
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_FullCertificate, sim_ideal, std::string("sim-ideal"))
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_FullCertificate, socketpair, std::string("socketpair"))
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_FullCertificate, tcp, std::string("tcp"))
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_FullCertificate, pipes, std::string("pipes"))
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
     ->Iterations(1);
