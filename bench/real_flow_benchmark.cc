@@ -7,27 +7,12 @@
 #include <string>
 
 #include "bench/peers.h"
+#include "bench/transfer.h"
 #include "flows/asio_runtime.h"
 #include "flows/pairs.h"
 
 namespace flowcheck::flows {
 namespace {
-
-Task<void> Send(Flow& flow, Buffer chunk, std::uint64_t total) {
-  for (std::uint64_t sent = 0; sent < total; sent += chunk.size()) {
-    co_await flow.write(chunk);
-  }
-  co_await flow.close();
-}
-
-Task<void> Drain(Flow& flow, std::uint64_t& received) {
-  while (true) {
-    ReadResult result = co_await flow.read();
-    if (!result.is_data()) break;
-    received += result.data().size();
-  }
-  co_await flow.close();
-}
 
 void BM_RealFlowBulk(benchmark::State& state) {
   const Transport& transport = AllTransports()[state.range(1)];
@@ -39,8 +24,8 @@ void BM_RealFlowBulk(benchmark::State& state) {
   for (auto _ : state) {
     FlowPair pair = MakePair(transport);
     std::uint64_t received = 0;
-    pair.runtime->spawn(Send(*pair.a, bytes, total), "send");
-    pair.runtime->spawn(Drain(*pair.b, received), "drain");
+    pair.runtime->spawn(bench::SendBulk(*pair.a, bytes, total), "send");
+    pair.runtime->spawn(bench::DrainBulk(*pair.b, received), "drain");
     const auto start = std::chrono::steady_clock::now();
     const RunReport report =
         RunWithWatchdog(*pair.runtime, std::chrono::seconds(60));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bench/peers.h"
+#include "bench/transfer.h"
 #include "sim/connection.h"
 #include "sim/scheduler.h"
 
@@ -30,22 +31,6 @@ FaultPlan PlanFor(int shape) {
   return plan;
 }
 
-Task<void> Send(Flow& flow, Buffer chunk, std::uint64_t total) {
-  for (std::uint64_t sent = 0; sent < total; sent += chunk.size()) {
-    co_await flow.write(chunk);
-  }
-  co_await flow.close();
-}
-
-Task<void> Drain(Flow& flow, std::uint64_t& received) {
-  while (true) {
-    ReadResult result = co_await flow.read();
-    if (!result.is_data()) break;
-    received += result.data().size();
-  }
-  co_await flow.close();
-}
-
 void BM_SimFlowBulk(benchmark::State& state) {
   const std::size_t chunk = static_cast<std::size_t>(state.range(0));
   const int shape = static_cast<int>(state.range(1));
@@ -59,8 +44,8 @@ void BM_SimFlowBulk(benchmark::State& state) {
     options.plan = PlanFor(shape);
     ConnectedPair pair = MakeConnection(scheduler, options);
     std::uint64_t received = 0;
-    scheduler.spawn(Send(*pair.a, bytes, total), "send");
-    scheduler.spawn(Drain(*pair.b, received), "drain");
+    scheduler.spawn(bench::SendBulk(*pair.a, bytes, total), "send");
+    scheduler.spawn(bench::DrainBulk(*pair.b, received), "drain");
     const auto start = std::chrono::steady_clock::now();
     scheduler.RunUntilQuiescent();
     seconds +=

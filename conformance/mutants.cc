@@ -520,6 +520,14 @@ bool Mutant::CaughtBy(const std::vector<Clause>& failed) const {
   return false;
 }
 
+std::string MutantTestName(const Mutant& mutant) {
+  std::string name = std::string(ClauseId(mutant.clause)) + "_" + mutant.name;
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
 const std::vector<Mutant>& AllMutants() {
   static const std::vector<Mutant>* mutants = [] {
     auto* out = new std::vector<Mutant>;

@@ -40,6 +40,9 @@ const std::vector<Mutant>& AllMutants();
 // The mutant called `name`, or null.
 const Mutant* FindMutant(const std::string& name);
 
+// "R5_eof_before_drain": a name for tests parameterized over the zoo.
+std::string MutantTestName(const Mutant& mutant);
+
 // `base` with both endpoints of every pair wrapped by `mutant`.
 FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant);
 

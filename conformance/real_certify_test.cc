@@ -58,12 +58,7 @@ TEST_P(RealMutantTest, IsCaughtOnItsClause) {
 INSTANTIATE_TEST_SUITE_P(
     Zoo, RealMutantTest, ::testing::ValuesIn(AllMutants()),
     [](const ::testing::TestParamInfo<Mutant>& param_info) {
-      std::string name = std::string(ClauseId(param_info.param.clause)) + "_" +
-                         param_info.param.name;
-      for (char& c : name) {
-        if (c == '-') c = '_';
-      }
-      return name;
+      return MutantTestName(param_info.param);
     });
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/connection.h"
+#include "sim/testing.h"
 
 namespace flowcheck::conformance {
 namespace {
@@ -50,18 +51,10 @@ class SimWorld : public World {
   // Forwards a sim fault to the listener, if it relaxes anything.
   void OnFault(const sim::FaultFired& fault) {
     if (!listener_) return;
-    FaultEffects effects;
-    effects.may_fail = fault.may_fail;
-    effects.may_hang = fault.may_hang;
-    effects.may_lose_data = fault.may_lose_data;
-    effects.may_end = fault.may_end;
-    effects.connection_broken = fault.connection_broken;
-    if (!effects.may_fail && !effects.may_hang && !effects.may_lose_data &&
-        !effects.may_end && !effects.connection_broken) {
-      return;
+    if (const auto effects = sim::testing::EffectsOf(fault)) {
+      listener_(fault.endpoint == sim::Endpoint::kA ? Side::kA : Side::kB,
+                fault.description, *effects);
     }
-    listener_(fault.endpoint == sim::Endpoint::kA ? Side::kA : Side::kB,
-              fault.description, effects);
   }
 
  private:

@@ -1,6 +1,7 @@
-// sim/testing.h: random programs on a simulated connection, recorded and
-// judged by the model checker -- test-only glue between sim/ and model/
-// (the sim library itself does not depend on model/).
+// sim/testing.h: the glue between sim/ and model/ (the sim libraries
+// themselves do not depend on model/): what a fired fault allows the
+// checker (EffectsOf), and random programs on a simulated connection,
+// recorded and judged by the model checker (RunRandomProgram).
 //
 // A program is drawn from a seed: on each endpoint a writer task performs
 // writes and writevs of random sizes (0 bytes included, with contents whose
