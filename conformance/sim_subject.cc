@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sim/connection.h"
+#include "sim/fault_plan_text.h"
 #include "sim/testing.h"
 
 namespace flowcheck::conformance {
@@ -93,6 +94,16 @@ FlowUnderTest SimFlowUnderTest(bool shaped) {
     }
     return MakeSimSubject(seed, plan);
   };
+  return flow;
+}
+
+FlowUnderTest SimFlowUnderPlan(const sim::FaultPlan& plan) {
+  FlowUnderTest flow;
+  flow.name = "sim";
+  flow.description = "the simulated flow under the plan '" +
+                     sim::PrintFaultPlan(plan) + "'" +
+                     (plan.breaks_contract() ? " (BREAKS THE CONTRACT)" : "");
+  flow.make = [plan](std::uint64_t seed) { return MakeSimSubject(seed, plan); };
   return flow;
 }
 

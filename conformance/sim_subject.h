@@ -23,6 +23,10 @@ Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan = {});
 // are drawn by sim::SwarmPlan(contract_keeping_only = true) from its seed.
 FlowUnderTest SimFlowUnderTest(bool shaped = true);
 
+// The simulated flow with every pair's links and faults given by `plan`
+// (e.g. parsed from text, sim/fault_plan_text.h). Named "sim[PLAN TEXT]".
+FlowUnderTest SimFlowUnderPlan(const sim::FaultPlan& plan);
+
 // The simulated world of a Subject made by MakeSimSubject (for tests that
 // need the scheduler itself), or null for other worlds.
 sim::Scheduler* SimSchedulerOf(Subject& subject);

@@ -11,6 +11,8 @@
 #include "conformance/mutants.h"
 #include "conformance/report.h"
 #include "conformance/scenarios.h"
+#include "conformance/sim_subject.h"
+#include "sim/fault_plan_text.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -36,6 +38,9 @@ flags:
   --format=F        table (default), markdown, json or junit
   --output=PATH     write the report to PATH (atomically) instead of
                     stdout; with several flows PATH must contain {flow}
+  --plan=SPEC       with --flow=sim: shape every simulated pair's links and
+                    inject faults by a fault plan (docs/fault-plans.md),
+                    e.g. --plan='latency=1ms..5ms split=1..64; reset a>b after=4KiB'
   --mutant=NAME     certify a deliberately broken variant of the flow
                     (the mutant zoo, --list shows them): see a FAIL
   --no-isolate      run cases in this process (default: each case in a
@@ -107,6 +112,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   std::string format_name = "table";
   std::string output;
   std::string mutant_name;
+  std::optional<std::string> plan_text;
   bool quiet = false;
   conformance::CertifyOptions options;
   options.isolate = true;
@@ -154,6 +160,8 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     } else if (has_value && name == "--output") {
       output = std::string(value);
       if (output.empty()) return Usage(err, "--output needs a path");
+    } else if (has_value && name == "--plan") {
+      plan_text = std::string(value);
     } else if (has_value && name == "--mutant") {
       mutant_name = std::string(value);
     } else {
@@ -168,7 +176,20 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
                           format_name + "'");
   }
   std::vector<FlowUnderTest> flows;
-  if (flow_name == "all") {
+  if (plan_text) {
+    if (flow_name != "sim") {
+      return Usage(err,
+                   "--plan applies to --flow=sim only (the real transports "
+                   "have no simulated links)");
+    }
+    const sim::ParsedFaultPlan parsed = sim::ParseFaultPlan(*plan_text);
+    if (!parsed.ok()) {
+      err << "flowcheck certify: bad --plan:\n"
+          << parsed.error().FormatWithCaret(*plan_text);
+      return 2;
+    }
+    flows.push_back(conformance::SimFlowUnderPlan(parsed.plan()));
+  } else if (flow_name == "all") {
     flows = conformance::BuiltinFlows();
   } else if (auto flow = conformance::FindBuiltinFlow(flow_name)) {
     flows.push_back(*flow);
@@ -203,6 +224,9 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     flow_options.replay_prefix = "bazel run //tools:flowcheck -- certify";
     if (!mutant_name.empty()) {
       flow_options.replay_prefix += " --mutant=" + mutant_name;
+    }
+    if (plan_text) {
+      flow_options.replay_prefix += " --plan='" + *plan_text + "'";
     }
     // Replay lines name the flow as --flow takes it (without the mutant).
     FlowUnderTest named = flow;

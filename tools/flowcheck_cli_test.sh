@@ -42,6 +42,10 @@ expect certify-unknown-flag 2 "unknown flag '--flwo=sim'" -- certify --flwo=sim
 expect certify-several-outputs 2 "needs {flow} in the path" -- certify --output=x.json
 expect certify-sim-passes 0 "RESULT: PASS -- 18 clauses hold" -- certify --flow=sim --programs=20 --quiet
 expect certify-mutant-fails 1 "RESULT: FAIL -- 1 clauses violated: C4" -- certify --flow=sim-ideal --mutant=close-returns-early --only=C4.close-waits-for-peer --quiet
+expect certify-bad-plan 2 "column 13: unknown setting 'latencyy'" -- certify --flow=sim --plan='split=1..16 latencyy=5ms'
+expect certify-plan-needs-sim 2 "--plan applies to --flow=sim only" -- certify --flow=tcp --plan='split=1..4'
+expect certify-shaped-plan-passes 0 "RESULT: PASS -- 18 clauses hold" -- certify --flow=sim --plan='latency=1ms..5ms split=1..64 window=4KiB' --programs=20 --quiet
+expect certify-breaking-plan-fails 1 "clauses violated: R4" -- certify --flow=sim --plan='split=1..64; corrupt a>b p=5%' --only=programs --quiet
 
 # A JSON report written to a file, atomically, and nothing on stdout.
 out_dir=$(mktemp -d)
@@ -54,7 +58,7 @@ else
   echo "FAIL certify-json-output: status $status"; ls -la "$out_dir"
   failures=$((failures + 1))
 fi
-total=20
+total=24
 
 echo "$((total - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
