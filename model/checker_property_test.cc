@@ -108,5 +108,58 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
   }
 }
 
+// A script where A writes `written` pattern bytes in one write and B reads
+// the first `read` of them, then the history ends.
+Script OneWriteOneRead(std::size_t written, std::size_t read) {
+  std::string stream;
+  for (std::size_t i = 0; i < written; ++i) {
+    stream += static_cast<char>((i * 7 + 1) % 256);  // the generator's A
+  }
+  using Type = ScriptEvent::Type;
+  Script script;
+  script.events = {
+      {.type = Type::kInvoke,
+       .op = 0,
+       .side = Side::kA,
+       .kind = OpKind::kWrite,
+       .args = {stream}},
+      {.type = Type::kComplete,
+       .op = 0,
+       .side = Side::kA,
+       .kind = OpKind::kWrite},
+      {.type = Type::kInvoke, .op = 1, .side = Side::kB, .kind = OpKind::kRead},
+      {.type = Type::kComplete,
+       .op = 1,
+       .side = Side::kB,
+       .kind = OpKind::kRead,
+       .data = stream.substr(0, read)},
+  };
+  script.end = HistoryEnd::kQuiescent;
+  return script;
+}
+
+// Regression (fuzz/corpus/history_checker_fuzzer/regression-duplicate-
+// read-of-256-bytes): the written pattern repeats every 256 bytes, so a
+// read of 256 bytes delivered twice looked exactly like the next 256 bytes
+// and the "corrupted" history was legal. Mutate() must not pick such a
+// read; one byte shorter, the duplicate is caught.
+TEST(MutateRegression, NoDuplicateOfAReadOfOnePatternPeriod) {
+  const std::vector<std::uint32_t> no_choices;
+  for (std::size_t read : {std::size_t{256}, std::size_t{255}}) {
+    const Script script = OneWriteOneRead(512, read);
+    ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
+    ChoiceSource choices(no_choices);
+    const auto mutated = Mutate(script, Mutation::kDuplicateRead, choices);
+    if (read == 256) {
+      EXPECT_FALSE(mutated.has_value()) << mutated->script.ToString();
+    } else {
+      ASSERT_TRUE(mutated.has_value());
+      const CheckResult result = CheckHistory(BuildHistory(mutated->script));
+      EXPECT_TRUE(RejectedAsExpected(result, *mutated))
+          << mutated->script.ToString() << result.ToString();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace flowcheck

@@ -76,6 +76,8 @@ enum class Mutation {
   kFlipByte,          // change one byte of a Data read       -> R4 or W3
   kDropByte,          // drop a byte that a later read follows -> R4 or W3
   kDuplicateRead,     // deliver a Data read's bytes twice      -> R4 or W3
+                      // (not a read of a multiple of 256 bytes: the
+                      // written pattern repeats every 256 bytes)
   kSwapBytes,         // swap two different adjacent bytes      -> R4 or W3
   kEmptyData,         // a Data read returns 0 bytes            -> R2
   kEarlyEof,          // Eof before the peer closed             -> R6 or C3
