@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "model/checker.h"
@@ -108,57 +111,90 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
   }
 }
 
-// A script where A writes `written` pattern bytes in one write and B reads
-// the first `read` of them, then the history ends.
-Script OneWriteOneRead(std::size_t written, std::size_t read) {
-  std::string stream;
-  for (std::size_t i = 0; i < written; ++i) {
-    stream += static_cast<char>((i * 7 + 1) % 256);  // the generator's A
+// Regressions found by fuzz/history_checker_fuzzer. The generated streams
+// used to repeat every 256 bytes, so a read of 256 bytes delivered twice
+// (kDuplicateRead), or two overlapping 256-byte reads with the last byte
+// of one dropped (kDropByte), read like legal histories: Mutate() claimed
+// a violation the checker rightly did not find. The fuzzer's inputs are
+// fuzz/corpus/history_checker_fuzzer/regression-duplicate-read-of-256-bytes
+// and regression-drop-byte-of-overlapping-256-byte-reads.
+
+std::string StreamOfA(std::size_t begin, std::size_t end) {
+  std::string bytes;
+  for (std::size_t i = begin; i < end; ++i) {
+    bytes += GeneratedByte(Side::kA, i);
   }
-  using Type = ScriptEvent::Type;
-  Script script;
-  script.events = {
-      {.type = Type::kInvoke,
-       .op = 0,
-       .side = Side::kA,
-       .kind = OpKind::kWrite,
-       .args = {stream}},
-      {.type = Type::kComplete,
-       .op = 0,
-       .side = Side::kA,
-       .kind = OpKind::kWrite},
-      {.type = Type::kInvoke, .op = 1, .side = Side::kB, .kind = OpKind::kRead},
-      {.type = Type::kComplete,
-       .op = 1,
-       .side = Side::kB,
-       .kind = OpKind::kRead,
-       .data = stream.substr(0, read)},
-  };
-  script.end = HistoryEnd::kQuiescent;
-  return script;
+  return bytes;
 }
 
-// Regression (fuzz/corpus/history_checker_fuzzer/regression-duplicate-
-// read-of-256-bytes): the written pattern repeats every 256 bytes, so a
-// read of 256 bytes delivered twice looked exactly like the next 256 bytes
-// and the "corrupted" history was legal. Mutate() must not pick such a
-// read; one byte shorter, the duplicate is caught.
-TEST(MutateRegression, NoDuplicateOfAReadOfOnePatternPeriod) {
-  const std::vector<std::uint32_t> no_choices;
-  for (std::size_t read : {std::size_t{256}, std::size_t{255}}) {
-    const Script script = OneWriteOneRead(512, read);
-    ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
-    ChoiceSource choices(no_choices);
-    const auto mutated = Mutate(script, Mutation::kDuplicateRead, choices);
-    if (read == 256) {
-      EXPECT_FALSE(mutated.has_value()) << mutated->script.ToString();
-    } else {
-      ASSERT_TRUE(mutated.has_value());
-      const CheckResult result = CheckHistory(BuildHistory(mutated->script));
-      EXPECT_TRUE(RejectedAsExpected(result, *mutated))
-          << mutated->script.ToString() << result.ToString();
-    }
+TEST(GeneratedByteTest, NeighboursNeverRepeatAsAPair) {
+  std::set<std::pair<char, char>> pairs;
+  for (std::uint64_t i = 0; i + 1 < kGeneratedUniquePairsBytes; ++i) {
+    const char a = GeneratedByte(Side::kA, i);
+    const char b = GeneratedByte(Side::kA, i + 1);
+    ASSERT_NE(a, b) << "offset " << i;
+    ASSERT_TRUE(pairs.insert({a, b}).second) << "offset " << i;
   }
+}
+
+ScriptEvent Invoke(int op, Side side, OpKind kind,
+                   std::vector<std::string> args = {}) {
+  ScriptEvent event;
+  event.type = ScriptEvent::Type::kInvoke;
+  event.op = op;
+  event.side = side;
+  event.kind = kind;
+  event.args = std::move(args);
+  return event;
+}
+
+ScriptEvent Complete(int op, Side side, OpKind kind, std::string data = "") {
+  ScriptEvent event;
+  event.type = ScriptEvent::Type::kComplete;
+  event.op = op;
+  event.side = side;
+  event.kind = kind;
+  event.data = std::move(data);
+  return event;
+}
+
+// Whether `mutation` applies at the place `where` picks; if it does, expects
+// the checker to catch it.
+bool MutatedAndCaught(const Script& script, Mutation mutation,
+                      std::uint32_t where) {
+  const std::vector<std::uint32_t> where_choices = {where, where};
+  ChoiceSource choices(where_choices);
+  const auto mutated = Mutate(script, mutation, choices);
+  if (!mutated.has_value()) return false;
+  const CheckResult result = CheckHistory(BuildHistory(mutated->script));
+  EXPECT_TRUE(RejectedAsExpected(result, *mutated))
+      << "where " << where << "\n"
+      << mutated->script.ToString() << result.ToString();
+  return true;
+}
+
+TEST(MutateRegression, ADuplicatedReadOf256BytesIsCaught) {
+  Script script;
+  script.events = {Invoke(0, Side::kA, OpKind::kWrite, {StreamOfA(0, 512)}),
+                   Complete(0, Side::kA, OpKind::kWrite),
+                   Invoke(1, Side::kB, OpKind::kRead),
+                   Complete(1, Side::kB, OpKind::kRead, StreamOfA(0, 256))};
+  ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
+  EXPECT_TRUE(MutatedAndCaught(script, Mutation::kDuplicateRead, 0));
+}
+
+TEST(MutateRegression, ADroppedByteOfOverlapping256ByteReadsIsCaught) {
+  Script script;
+  script.events = {Invoke(0, Side::kA, OpKind::kWrite, {StreamOfA(0, 600)}),
+                   Complete(0, Side::kA, OpKind::kWrite),
+                   Invoke(1, Side::kB, OpKind::kRead),
+                   Invoke(2, Side::kB, OpKind::kRead),
+                   Complete(1, Side::kB, OpKind::kRead, StreamOfA(0, 256)),
+                   Complete(2, Side::kB, OpKind::kRead, StreamOfA(256, 512))};
+  ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
+  // The first read's last byte goes; the second read must then start one
+  // byte early, which no byte of the stream allows.
+  EXPECT_TRUE(MutatedAndCaught(script, Mutation::kDropByte, 0));
 }
 
 }  // namespace
