@@ -256,18 +256,17 @@ class Checker {
     std::size_t best_failed = 0;
     bool failed_anywhere = false;
     std::int64_t steps = 0;
+    // No piece before this index is unplaced: the scan for the first
+    // unplaced piece starts here, and undoing a choice moves it back. (A
+    // scan from 0 made a history of n reads cost O(n^2).)
+    std::size_t unplaced_from = 0;
 
     auto candidates_here = [&](std::size_t at) {
       std::vector<std::size_t> out;
       // The first unplaced piece completed earliest; any other piece may go
       // before it only if it was invoked before that completion.
-      std::size_t first = n;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (!placed[i]) {
-          first = i;
-          break;
-        }
-      }
+      while (unplaced_from < n && placed[unplaced_from]) ++unplaced_from;
+      const std::size_t first = unplaced_from;
       if (first == n) return out;
       for (std::size_t i = first; i < n; ++i) {
         if (i != first && min_invoke_from[i] > pieces[first].complete_seq) {
@@ -301,7 +300,10 @@ class Checker {
         return;
       }
       Frame& top = stack.back();
-      if (top.next > 0) placed[top.chosen] = false;  // undo the last try
+      if (top.next > 0) {  // undo the last try
+        placed[top.chosen] = false;
+        unplaced_from = std::min(unplaced_from, top.chosen);
+      }
       if (top.next == top.candidates.size()) {
         stack.pop_back();
         continue;

@@ -7,6 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "model/checker.h"
@@ -106,6 +109,92 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
     EXPECT_GE(applied[mutation], 50)
         << MutationName(mutation) << " applied too rarely to mean anything";
   }
+}
+
+// Regressions found by fuzz/history_checker_fuzzer. The generated streams
+// used to repeat every 256 bytes, so a read of 256 bytes delivered twice
+// (kDuplicateRead), or two overlapping 256-byte reads with the last byte
+// of one dropped (kDropByte), read like legal histories: Mutate() claimed
+// a violation the checker rightly did not find. The fuzzer's inputs are
+// fuzz/corpus/history_checker_fuzzer/regression-duplicate-read-of-256-bytes
+// and regression-drop-byte-of-overlapping-256-byte-reads.
+
+std::string StreamOfA(std::size_t begin, std::size_t end) {
+  std::string bytes;
+  for (std::size_t i = begin; i < end; ++i) {
+    bytes += GeneratedByte(Side::kA, i);
+  }
+  return bytes;
+}
+
+TEST(GeneratedByteTest, NeighboursNeverRepeatAsAPair) {
+  std::set<std::pair<char, char>> pairs;
+  for (std::uint64_t i = 0; i + 1 < kGeneratedUniquePairsBytes; ++i) {
+    const char a = GeneratedByte(Side::kA, i);
+    const char b = GeneratedByte(Side::kA, i + 1);
+    ASSERT_NE(a, b) << "offset " << i;
+    ASSERT_TRUE(pairs.insert({a, b}).second) << "offset " << i;
+  }
+}
+
+ScriptEvent Invoke(int op, Side side, OpKind kind,
+                   std::vector<std::string> args = {}) {
+  ScriptEvent event;
+  event.type = ScriptEvent::Type::kInvoke;
+  event.op = op;
+  event.side = side;
+  event.kind = kind;
+  event.args = std::move(args);
+  return event;
+}
+
+ScriptEvent Complete(int op, Side side, OpKind kind, std::string data = "") {
+  ScriptEvent event;
+  event.type = ScriptEvent::Type::kComplete;
+  event.op = op;
+  event.side = side;
+  event.kind = kind;
+  event.data = std::move(data);
+  return event;
+}
+
+// Whether `mutation` applies at the place `where` picks; if it does, expects
+// the checker to catch it.
+bool MutatedAndCaught(const Script& script, Mutation mutation,
+                      std::uint32_t where) {
+  const std::vector<std::uint32_t> where_choices = {where, where};
+  ChoiceSource choices(where_choices);
+  const auto mutated = Mutate(script, mutation, choices);
+  if (!mutated.has_value()) return false;
+  const CheckResult result = CheckHistory(BuildHistory(mutated->script));
+  EXPECT_TRUE(RejectedAsExpected(result, *mutated))
+      << "where " << where << "\n"
+      << mutated->script.ToString() << result.ToString();
+  return true;
+}
+
+TEST(MutateRegression, ADuplicatedReadOf256BytesIsCaught) {
+  Script script;
+  script.events = {Invoke(0, Side::kA, OpKind::kWrite, {StreamOfA(0, 512)}),
+                   Complete(0, Side::kA, OpKind::kWrite),
+                   Invoke(1, Side::kB, OpKind::kRead),
+                   Complete(1, Side::kB, OpKind::kRead, StreamOfA(0, 256))};
+  ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
+  EXPECT_TRUE(MutatedAndCaught(script, Mutation::kDuplicateRead, 0));
+}
+
+TEST(MutateRegression, ADroppedByteOfOverlapping256ByteReadsIsCaught) {
+  Script script;
+  script.events = {Invoke(0, Side::kA, OpKind::kWrite, {StreamOfA(0, 600)}),
+                   Complete(0, Side::kA, OpKind::kWrite),
+                   Invoke(1, Side::kB, OpKind::kRead),
+                   Invoke(2, Side::kB, OpKind::kRead),
+                   Complete(1, Side::kB, OpKind::kRead, StreamOfA(0, 256)),
+                   Complete(2, Side::kB, OpKind::kRead, StreamOfA(256, 512))};
+  ASSERT_TRUE(CheckHistory(BuildHistory(script)).ok()) << script.ToString();
+  // The first read's last byte goes; the second read must then start one
+  // byte early, which no byte of the stream allows.
+  EXPECT_TRUE(MutatedAndCaught(script, Mutation::kDropByte, 0));
 }
 
 }  // namespace

@@ -61,13 +61,11 @@ class Generator {
   }
 
  private:
-  // Bytes of the stream from `side`: consecutive bytes always differ, so a
-  // changed, lost or repeated byte cannot go unnoticed.
+  // The next `count` bytes of the stream from `side` (GeneratedByte).
   std::string Bytes(Side side, std::size_t count) {
     std::string out;
     for (std::size_t i = 0; i < count; ++i) {
-      out += static_cast<char>(
-          (written_[Index(side)]++ * 7 + 1 + 128 * Index(side)) % 256);
+      out += GeneratedByte(side, written_[Index(side)]++);
     }
     return out;
   }
@@ -186,6 +184,19 @@ int CloseInvokeIndex(const Script& script, Side side) {
 }
 
 }  // namespace
+
+char GeneratedByte(Side side, std::uint64_t offset) {
+  // Block k of 256 bytes steps by the odd number 7 + 2k (mod 256): within a
+  // block every byte value once, and the step from a block's last byte to
+  // the next block's first is that block's step again. So each pair of
+  // neighbours (x, x + step) occurs once per step, and the 128 odd steps
+  // make 32768 bytes in which no pair of neighbours repeats.
+  const std::uint64_t position = offset % kGeneratedUniquePairsBytes;
+  const std::uint64_t step = 7 + 2 * (position / 256);
+  return static_cast<char>(
+      (1 + 128 * static_cast<std::uint64_t>(side) + (position % 256) * step) %
+      256);
+}
 
 std::string Script::ToString() const {
   std::string out;

@@ -44,6 +44,20 @@ class ChoiceSource {
   std::size_t used_ = 0;
 };
 
+// GeneratedByte()
+//
+// The byte at `offset` of the stream `side` writes in generated scripts.
+// Neighbouring bytes always differ, and within the first
+// kGeneratedUniquePairsBytes bytes no pair of neighbours occurs twice, so
+// any two bytes read pin down where they were written: a read that is
+// duplicated, shortened or moved cannot pass for another part of the
+// stream. (A pattern that repeated every 256 bytes let a 256-byte read,
+// duplicated, read like the next 256 bytes; found by
+// fuzz/history_checker_fuzzer.) Generated scripts stay far below that
+// length (at most 16 bytes per step).
+inline constexpr std::uint64_t kGeneratedUniquePairsBytes = 128 * 256;
+char GeneratedByte(Side side, std::uint64_t offset);
+
 // One event of a script: an invocation, a completion or a fault.
 struct ScriptEvent {
   enum class Type { kInvoke, kComplete };

@@ -3,16 +3,33 @@
 FLOWCHECK_COPTS turns warnings into errors on project code. System headers
 are found in /usr/include, which the compiler already treats as a system
 directory, so Debian's libraries stay quiet.
+
+The project builds with gcc (the default) and with clang (--config=fuzz).
+The two accept different warning spellings, and an unknown -W option is
+itself an error under -Werror in clang, so the compiler-specific part is
+chosen by //tools:clang_compiler, which asks the C++ toolchain actually in
+use (not a flag a user could forget to pass).
 """
 
-FLOWCHECK_COPTS = [
+_COMMON_WARNINGS = [
     "-Wall",
     "-Wextra",
     "-Werror",
-    "-Wshadow=local",
     "-Wnon-virtual-dtor",
     "-Wno-missing-field-initializers",
 ]
+
+# gcc: shadowing of locals only (parameters and members may be shadowed on
+# purpose, e.g. constructor arguments).
+_GCC_WARNINGS = ["-Wshadow=local"]
+
+# clang: its closest equivalent of gcc's -Wshadow=local.
+_CLANG_WARNINGS = ["-Wshadow-uncaptured-local"]
+
+FLOWCHECK_COPTS = _COMMON_WARNINGS + select({
+    "//tools:clang_compiler": _CLANG_WARNINGS,
+    "//conditions:default": _GCC_WARNINGS,
+})
 
 FLOWCHECK_TEST_COPTS = FLOWCHECK_COPTS
 

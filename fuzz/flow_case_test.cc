@@ -1,0 +1,141 @@
+// Tests of the flow fuzz targets' decoding and oracle: cases round-trip
+// through their bytes, any bytes decode to a valid case, correct flows pass,
+// and broken flows (the mutant zoo) are reported.
+#include "fuzz/flow_case.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/mutants.h"
+#include "conformance/sim_subject.h"
+#include "fuzz/flow_fuzzer.h"
+#include "sim/fault_plan_text.h"
+
+namespace flowcheck::fuzz {
+namespace {
+
+using conformance::ProgramOp;
+
+FlowCase Example() {
+  FlowCase flow_case;
+  flow_case.program.seed = 42;
+  flow_case.program.a.ops = {{ProgramOp::Kind::kWrite, {300}, 0},
+                             {ProgramOp::Kind::kPause, {}, 250},
+                             {ProgramOp::Kind::kWritev, {3, 0, 17}, 0},
+                             {ProgramOp::Kind::kClose, {}, 0}};
+  flow_case.program.b.ops = {{ProgramOp::Kind::kClose, {}, 0},
+                             {ProgramOp::Kind::kWrite, {5}, 0}};
+  flow_case.program.b.readers = 2;
+  flow_case.program.b.reads_after_eof = 1;
+  flow_case.plan =
+      sim::ParseFaultPlan(
+          "a>b:latency=1ms..2ms split=1B..8B window=64B b>a:latency=exp(3ms) "
+          "tail=500ppm:20ms; stall a>b at=1ms for=3ms; cut b>a after=100B")
+          .plan();
+  return flow_case;
+}
+
+TEST(FlowCaseTest, EncodeThenDecodeGivesTheCaseBack) {
+  const FlowCase original = Example();
+  const FlowCase decoded = DecodeFlowCase(
+      EncodeFlowCase(original, PlanSource::kDecoded), PlanSource::kDecoded);
+  EXPECT_EQ(decoded.plan, original.plan);
+  EXPECT_EQ(decoded.ToString(PlanSource::kDecoded),
+            original.ToString(PlanSource::kDecoded));
+}
+
+TEST(FlowCaseTest, WithoutAPlanTheProgramStillRoundTrips) {
+  FlowCase original = Example();
+  original.plan = {};
+  const FlowCase decoded = DecodeFlowCase(
+      EncodeFlowCase(original, PlanSource::kFactory), PlanSource::kFactory);
+  EXPECT_EQ(decoded.ToString(PlanSource::kFactory),
+            original.ToString(PlanSource::kFactory));
+}
+
+TEST(FlowCaseTest, EmptyInputIsTwoEndpointsThatOnlyClose) {
+  const FlowCase decoded = DecodeFlowCase({}, PlanSource::kDecoded);
+  EXPECT_EQ(decoded.plan, sim::FaultPlan{});
+  EXPECT_EQ(decoded.program.a.ops.size(), 1u);
+  EXPECT_EQ(decoded.program.a.ops[0].kind, ProgramOp::Kind::kClose);
+}
+
+// splitmix64, for arbitrary inputs that do not depend on the library.
+std::uint64_t SplitMix(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::vector<std::uint8_t> RandomBytes(std::uint64_t seed, std::size_t size) {
+  std::vector<std::uint8_t> bytes(size);
+  for (std::uint8_t& byte : bytes)
+    byte = static_cast<std::uint8_t>(SplitMix(seed));
+  return bytes;
+}
+
+// Any bytes give a case with a valid plan (decoding checks it) that
+// encodes back to bytes decoding the same way.
+TEST(FlowCaseTest, AnyBytesDecodeToAValidCaseThatReEncodes) {
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    const std::vector<std::uint8_t> bytes = RandomBytes(seed, seed % 200);
+    const FlowCase decoded = DecodeFlowCase(bytes, PlanSource::kDecoded);
+    EXPECT_FALSE(sim::ValidateFaultPlan(decoded.plan).has_value());
+    const FlowCase again = DecodeFlowCase(
+        EncodeFlowCase(decoded, PlanSource::kDecoded), PlanSource::kDecoded);
+    ASSERT_EQ(again.plan, decoded.plan) << "seed " << seed;
+    ASSERT_EQ(again.ToString(PlanSource::kDecoded),
+              decoded.ToString(PlanSource::kDecoded))
+        << "seed " << seed;
+  }
+}
+
+FlowFuzzTarget SimTarget() {
+  return FlowFuzzTarget{
+      .name = "test",
+      .plan_source = PlanSource::kDecoded,
+      .make = [](std::uint64_t seed, const sim::FaultPlan& plan) {
+        return conformance::MakeSimSubject(seed, plan);
+      }};
+}
+
+TEST(FlowFuzzerTest, TheSimulatedFlowPassesRandomCases) {
+  const FlowFuzzTarget target = SimTarget();
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const FlowCase flow_case =
+        DecodeFlowCase(RandomBytes(seed, 120), PlanSource::kDecoded);
+    const std::optional<std::string> finding = CheckFlowCase(target, flow_case);
+    EXPECT_FALSE(finding.has_value()) << *finding;
+  }
+  EXPECT_FALSE(CheckFlowCase(target, Example()).has_value());
+}
+
+// The oracle is worth something only if it catches broken flows: a few
+// mutants of the zoo, each on the same handful of programs.
+TEST(FlowFuzzerTest, CatchesMutantsOfTheSimulatedFlow) {
+  for (const char* name :
+       {"flip-byte", "writev-reorders", "empty-data", "hang-after-eof",
+        "close-never-returns", "ok-after-close"}) {
+    const conformance::Mutant* mutant = conformance::FindMutant(name);
+    ASSERT_NE(mutant, nullptr) << name;
+    const FlowFuzzTarget target = FlowFuzzTargetFor(
+        name,
+        conformance::Mutate(conformance::SimFlowUnderTest(false), *mutant));
+    bool caught = false;
+    for (std::uint64_t seed = 1; seed <= 40 && !caught; ++seed) {
+      FlowCase flow_case = Example();
+      flow_case.plan = {};
+      flow_case.program.seed = seed;
+      caught = CheckFlowCase(target, flow_case).has_value();
+    }
+    EXPECT_TRUE(caught) << "mutant " << name << " was not caught";
+  }
+}
+
+}  // namespace
+}  // namespace flowcheck::fuzz

@@ -1,0 +1,120 @@
+#include "fuzz/flow_fuzzer.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <span>
+#include <utility>
+
+#include "conformance/program.h"
+#include "conformance/sim_subject.h"
+#include "fuzz/finding.h"
+#include "sim/scheduler.h"
+
+namespace flowcheck::fuzz {
+namespace {
+
+// One run of a case on a fresh pair.
+struct Run {
+  conformance::Execution execution;
+  bool simulated = false;
+  std::uint64_t trace_hash = 0;  // simulated worlds only
+};
+
+Run RunOnce(const FlowFuzzTarget& target, const FlowCase& flow_case) {
+  conformance::Subject subject =
+      target.make(flow_case.program.seed, flow_case.plan);
+  Run run;
+  run.execution = conformance::RunProgram(subject, flow_case.program);
+  if (const sim::Scheduler* scheduler = conformance::SimSchedulerOf(subject)) {
+    run.simulated = true;
+    run.trace_hash = scheduler->trace().hash();
+  }
+  return run;
+}
+
+std::string Hex(std::uint64_t value) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%016" PRIx64, value);
+  return text;
+}
+
+std::string Describe(const Run& run) {
+  std::string out = run.execution.Explain();
+  if (run.simulated) out += "trace hash " + Hex(run.trace_hash) + "\n";
+  return out;
+}
+
+std::string Report(const FlowFuzzTarget& target, const FlowCase& flow_case,
+                   const std::string& what, const Run& first,
+                   const Run* second) {
+  std::string out = what + "\n" + flow_case.ToString(target.plan_source) +
+                    "--- run 1 ---\n" + Describe(first);
+  if (second != nullptr) out += "--- run 2 ---\n" + Describe(*second);
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> CheckFlowCase(const FlowFuzzTarget& target,
+                                         const FlowCase& flow_case) {
+  const Run first = RunOnce(target, flow_case);
+  const conformance::Execution& execution = first.execution;
+  if (!execution.verdict.ok()) {
+    return Report(target, flow_case,
+                  "the model checker found a contract violation", first,
+                  nullptr);
+  }
+  if (!execution.run.all_done && execution.history.faults().empty()) {
+    return Report(target, flow_case,
+                  "tasks are still pending at the end, but no fault allows "
+                  "an operation to hang (every endpoint closes and reads to "
+                  "Eof, so every task must finish)",
+                  first, nullptr);
+  }
+  if (first.simulated &&
+      execution.run.evidence == conformance::Evidence::kBounded) {
+    return Report(target, flow_case,
+                  "the simulated run hit its virtual time limit instead of "
+                  "ending (the case's limits should make that impossible)",
+                  first, nullptr);
+  }
+  if (!first.simulated) return std::nullopt;
+
+  const Run second = RunOnce(target, flow_case);
+  if (second.trace_hash != first.trace_hash ||
+      second.execution.history.ToString() != execution.history.ToString() ||
+      second.execution.verdict.ToString() != execution.verdict.ToString()) {
+    return Report(target, flow_case,
+                  "non-deterministic replay: the same seed and plan gave two "
+                  "different runs (trace hash, history or verdict differ)",
+                  first, &second);
+  }
+  return std::nullopt;
+}
+
+int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
+                     std::size_t size) {
+  const FlowCase flow_case = DecodeFlowCase(
+      std::span<const std::uint8_t>(data, size), target.plan_source);
+  const std::optional<std::string> finding = CheckFlowCase(target, flow_case);
+  if (finding.has_value()) {
+    const std::size_t first_line = finding->find('\n');
+    ReportFinding(target.name, finding->substr(0, first_line),
+                  finding->substr(first_line + 1));
+  }
+  return 0;
+}
+
+FlowFuzzTarget FlowFuzzTargetFor(std::string name,
+                                 conformance::FlowUnderTest flow) {
+  FlowFuzzTarget target;
+  target.name = std::move(name);
+  target.plan_source = PlanSource::kFactory;
+  target.make = [flow = std::move(flow)](std::uint64_t seed,
+                                         const sim::FaultPlan&) {
+    return flow.make(seed);
+  };
+  return target;
+}
+
+}  // namespace flowcheck::fuzz

@@ -1,0 +1,89 @@
+// fuzz/flow_fuzzer.h: fuzzing a flow against the model -- the oracle behind
+// sim_vs_model_fuzzer, and the one-line template that turns any
+// conformance::FlowUnderTest into a fuzz target of the same kind.
+//
+// One input is a FlowCase (fuzz/flow_case.h): a seed, possibly a fault
+// plan, and a program for each endpoint. CheckFlowCase runs the program on
+// a fresh pair from the factory (conformance::RunProgram records every
+// operation and the model checker judges the history), then runs it again
+// on another fresh pair with the same seed, and reports a finding when
+//  - the checker finds a contract violation (a clause, with evidence);
+//  - a task is still pending at the end although no fault that the checker
+//    was told about allows anything (every program closes both endpoints
+//    and reads to Eof, so on a correct flow every task finishes);
+//  - a simulated run hit its virtual time limit instead of ending;
+//  - the two runs differ (trace hash, history or verdict) in a simulated
+//    world: one seed must reproduce everything.
+// Real-time worlds (no scheduler) are judged on the first run only.
+//
+// Using it for your flow -- one line in a .cc file, built with
+// flowcheck_fuzz_target() from fuzz/fuzz.bzl:
+//
+//   #include "fuzz/flow_fuzzer.h"
+//   FLOWCHECK_FLOW_FUZZER("my_flow_fuzzer", my::MyFlowUnderTest());
+//
+// The macro defines LLVMFuzzerTestOneInput; the factory is called once,
+// on the first input, and `make(seed)` once per run. Single-threaded.
+#ifndef FLOWCHECK_FUZZ_FLOW_FUZZER_H_
+#define FLOWCHECK_FUZZ_FLOW_FUZZER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "conformance/subject.h"
+#include "fuzz/flow_case.h"
+#include "sim/fault_plan.h"
+
+namespace flowcheck::fuzz {
+
+// Makes a fresh connected pair for a seed and (for targets that decode one)
+// a plan; factories that shape their own links ignore the plan.
+using SubjectFactory = std::function<conformance::Subject(
+    std::uint64_t seed, const sim::FaultPlan& plan)>;
+
+// What a flow fuzz target runs against.
+struct FlowFuzzTarget {
+  std::string name;  // the target's name, for reports ("sim_vs_model_fuzzer")
+  PlanSource plan_source = PlanSource::kFactory;
+  SubjectFactory make;
+};
+
+// Runs `flow_case` twice as described above. Returns nullopt when all is
+// well, otherwise the finding as a report a human can act on: one line
+// saying what went wrong, then the case (seed, plan, program), the verdict,
+// the history and the trace hashes. Never aborts on a finding (fuzz targets do
+// that; tests assert on the result).
+std::optional<std::string> CheckFlowCase(const FlowFuzzTarget& target,
+                                         const FlowCase& flow_case);
+
+// The body of a flow fuzz target: decodes the input, checks it, and on a
+// finding reports it through ReportFinding (fuzz/finding.h: prints it with
+// a replay line and aborts, how a libFuzzer target signals a crash).
+// Returns 0 otherwise.
+int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
+                     std::size_t size);
+
+// A target for a user's flow: its factory makes the pairs, and the links
+// are whatever the factory makes of the seed (the input holds no plan).
+FlowFuzzTarget FlowFuzzTargetFor(std::string name,
+                                 conformance::FlowUnderTest flow);
+
+}  // namespace flowcheck::fuzz
+
+// Defines the libFuzzer entry point for `flow_under_test` (an expression
+// giving a conformance::FlowUnderTest, evaluated once).
+#define FLOWCHECK_FLOW_FUZZER(target_name, flow_under_test)                \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,          \
+                                        std::size_t size) {                \
+    static const ::flowcheck::fuzz::FlowFuzzTarget kFlowcheckFuzzTarget =  \
+        ::flowcheck::fuzz::FlowFuzzTargetFor((target_name),                \
+                                             (flow_under_test));           \
+    return ::flowcheck::fuzz::FuzzFlowOneInput(kFlowcheckFuzzTarget, data, \
+                                               size);                      \
+  }
+
+#endif  // FLOWCHECK_FUZZ_FLOW_FUZZER_H_
