@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "model/history_gen.h"
 #include "model/recorder.h"
 
 namespace flowcheck::conformance {
@@ -58,9 +59,15 @@ std::string_view Name(Side side) { return SideName(side); }
 }  // namespace
 
 char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
+  // The history generator's stream (no pair of neighbouring bytes repeats
+  // within 32 KiB: a lost, repeated or reordered byte always shows), shifted
+  // per 32 KiB block and per seed so that the whole pattern repeats only
+  // after 8 MiB -- a flow that drops or repeats exactly one period of bytes
+  // cannot pass for a correct one.
+  const std::uint64_t block = offset / kGeneratedUniquePairsBytes;
   return static_cast<char>(
-      (offset * 7 + 1 + (seed % 97) + 128 * static_cast<std::uint64_t>(side)) %
-      256);
+      static_cast<unsigned char>(GeneratedByte(side, offset)) + block * 97 +
+      seed % 97);
 }
 
 std::string ProgramOp::ToString() const {

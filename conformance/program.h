@@ -10,9 +10,9 @@
 // finish; a task still pending at the end is evidence against some clause,
 // which the checker names.
 //
-// Written bytes are a pattern whose consecutive bytes differ (from a
-// per-program seed), so a lost, repeated, reordered or changed byte cannot
-// go unnoticed. A program prints one operation per line, the way a human
+// Written bytes are a pattern in which no pair of neighbouring bytes repeats
+// within 32 KiB and the whole repeats only after 8 MiB (PatternByte), so a
+// lost, repeated, reordered or changed byte cannot go unnoticed. A program prints one operation per line, the way a human
 // would write the counterexample.
 #ifndef FLOWCHECK_CONFORMANCE_PROGRAM_H_
 #define FLOWCHECK_CONFORMANCE_PROGRAM_H_

@@ -25,9 +25,19 @@ runs=${1:-${FLOWCHECK_FUZZ_RUNS:-2000}}
 targets=(
   sim_vs_model_fuzzer
   sim_flow_fuzzer
+  socketpair_flow_fuzzer
   fault_plan_parser_fuzzer
   history_checker_fuzzer
 )
+
+# The checked-in corpus of a target (socketpair_flow_fuzzer shares the
+# simulated flow's: same input encoding).
+corpus_of() {
+  case "$1" in
+    socketpair_flow_fuzzer) echo fuzz/corpus/sim_flow_fuzzer ;;
+    *) echo "fuzz/corpus/$1" ;;
+  esac
+}
 
 if ! command -v clang-14 >/dev/null 2>&1 ||
   ! compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null; then
@@ -71,7 +81,7 @@ for target in "${targets[@]}"; do
   "$bin/fuzz/$target" "${dict[@]}" -runs="$runs" -seed=1 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$artifacts/$target-" \
-    "$work/$target" "fuzz/corpus/$target" >"$work/$target.log" 2>&1
+    "$work/$target" "$(corpus_of "$target")" >"$work/$target.log" 2>&1
   status=$?
   set -e
   if [ "$status" -eq 0 ]; then
