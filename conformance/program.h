@@ -12,8 +12,9 @@
 //
 // Written bytes are a pattern in which no pair of neighbouring bytes repeats
 // within 32 KiB and the whole repeats only after 8 MiB (PatternByte), so a
-// lost, repeated, reordered or changed byte cannot go unnoticed. A program prints one operation per line, the way a human
-// would write the counterexample.
+// lost, repeated, reordered or changed byte cannot go unnoticed. A program
+// prints one operation per line, the way a human would write the
+// counterexample.
 #ifndef FLOWCHECK_CONFORMANCE_PROGRAM_H_
 #define FLOWCHECK_CONFORMANCE_PROGRAM_H_
 
