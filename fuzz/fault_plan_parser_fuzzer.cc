@@ -35,39 +35,6 @@ namespace sim = flowcheck::sim;
 
 constexpr std::string_view kTarget = "fault_plan_parser_fuzzer";
 
-// A readable dump of every field, for reports (the text form may not
-// exist for the plan at hand).
-std::string Fields(const sim::LinkOptions& link) {
-  return "shape=" + std::to_string(static_cast<int>(link.latency_shape)) +
-         " min=" + std::to_string(link.latency_ns_min) +
-         " max=" + std::to_string(link.latency_ns_max) +
-         " mean=" + std::to_string(link.latency_ns_mean) +
-         " tail=" + std::to_string(link.tail_per_million) + ":" +
-         std::to_string(link.tail_latency_ns) +
-         " bandwidth=" + std::to_string(link.bandwidth_bytes_per_second) +
-         " split=" + std::to_string(link.segment_bytes_min) + ".." +
-         std::to_string(link.segment_bytes_max) +
-         " coalesce=" + std::to_string(link.coalesce) +
-         " read_max=" + std::to_string(link.read_bytes_max) +
-         " window=" + std::to_string(link.window_bytes) +
-         " close_delay=" + std::to_string(link.close_delay_ns);
-}
-
-std::string Fields(const sim::FaultPlan& plan) {
-  std::string out =
-      "a>b: " + Fields(plan.a_to_b) + "\nb>a: " + Fields(plan.b_to_a) + "\n";
-  for (const sim::FaultRule& rule : plan.faults) {
-    out += "fault kind=" + std::to_string(static_cast<int>(rule.kind)) +
-           " dir=" + std::to_string(static_cast<int>(rule.direction)) +
-           " trigger=" + std::to_string(static_cast<int>(rule.trigger.type)) +
-           " at=" + std::to_string(rule.trigger.at_ns) +
-           " after=" + std::to_string(rule.trigger.after_bytes) +
-           " p=" + std::to_string(rule.trigger.per_million) +
-           " duration=" + std::to_string(rule.duration_ns) + "\n";
-  }
-  return out;
-}
-
 // Checks that `plan` (which ValidateFaultPlan accepted) prints to a text
 // that parses back to it, and that printing that is idempotent.
 void CheckRoundTrip(const sim::FaultPlan& plan, std::string_view origin) {
@@ -77,13 +44,13 @@ void CheckRoundTrip(const sim::FaultPlan& plan, std::string_view origin) {
     ReportFinding(kTarget, "the printed form of a valid plan does not parse",
                   std::string(origin) + "\nprinted: '" + printed + "'\n" +
                       reparsed.error().FormatWithCaret(printed) + "fields:\n" +
-                      Fields(plan));
+                      sim::DebugFields(plan));
   }
   if (!(reparsed.plan() == plan)) {
     ReportFinding(kTarget, "Parse(Print(plan)) differs from the plan",
                   std::string(origin) + "\nprinted: '" + printed +
-                      "'\nplan:\n" + Fields(plan) + "parsed back:\n" +
-                      Fields(reparsed.plan()));
+                      "'\nplan:\n" + sim::DebugFields(plan) + "parsed back:\n" +
+                      sim::DebugFields(reparsed.plan()));
   }
   const std::string printed_again = sim::PrintFaultPlan(reparsed.plan());
   if (printed_again != printed) {
@@ -101,7 +68,7 @@ void CheckText(std::string_view text) {
             sim::ValidateFaultPlan(parsed.plan())) {
       ReportFinding(kTarget, "the parser returned a plan the validator refuses",
                     shown + "\nvalidator: " + *invalid + "\nfields:\n" +
-                        Fields(parsed.plan()));
+                        sim::DebugFields(parsed.plan()));
     }
     CheckRoundTrip(parsed.plan(), shown);
     return;

@@ -61,6 +61,41 @@ bool FaultPlan::breaks_contract() const {
 
 namespace {
 
+std::string DebugFields(const LinkOptions& link) {
+  return "shape=" + std::to_string(static_cast<int>(link.latency_shape)) +
+         " min=" + std::to_string(link.latency_ns_min) +
+         " max=" + std::to_string(link.latency_ns_max) +
+         " mean=" + std::to_string(link.latency_ns_mean) +
+         " tail=" + std::to_string(link.tail_per_million) + ":" +
+         std::to_string(link.tail_latency_ns) +
+         " bandwidth=" + std::to_string(link.bandwidth_bytes_per_second) +
+         " split=" + std::to_string(link.segment_bytes_min) + ".." +
+         std::to_string(link.segment_bytes_max) +
+         " coalesce=" + std::to_string(link.coalesce) +
+         " read_max=" + std::to_string(link.read_bytes_max) +
+         " window=" + std::to_string(link.window_bytes) +
+         " close_delay=" + std::to_string(link.close_delay_ns);
+}
+
+}  // namespace
+
+std::string DebugFields(const FaultPlan& plan) {
+  std::string out = "a>b: " + DebugFields(plan.a_to_b) +
+                    "\nb>a: " + DebugFields(plan.b_to_a) + "\n";
+  for (const FaultRule& rule : plan.faults) {
+    out += "fault kind=" + std::to_string(static_cast<int>(rule.kind)) +
+           " dir=" + std::to_string(static_cast<int>(rule.direction)) +
+           " trigger=" + std::to_string(static_cast<int>(rule.trigger.type)) +
+           " at=" + std::to_string(rule.trigger.at_ns) +
+           " after=" + std::to_string(rule.trigger.after_bytes) +
+           " p=" + std::to_string(rule.trigger.per_million) +
+           " duration=" + std::to_string(rule.duration_ns) + "\n";
+  }
+  return out;
+}
+
+namespace {
+
 constexpr std::int64_t kMicro = 1000;
 constexpr std::int64_t kMilli = 1000 * kMicro;
 

@@ -14,6 +14,7 @@
 #define FLOWCHECK_SIM_FAULT_PLAN_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -154,6 +155,11 @@ struct FaultPlan {
 
   friend bool operator==(const FaultPlan&, const FaultPlan&) = default;
 };
+
+// Every field of `plan`, raw (enums as numbers), one line per direction
+// and per fault: for failure reports that must show differences the text
+// form (sim/fault_plan_text.h) could hide or cannot express.
+std::string DebugFields(const FaultPlan& plan);
 
 // Swarm testing (TigerBeetle VOPR's options_swarm): draws a whole plan from
 // `random` -- latencies, splitting, coalescing, window, and zero to three

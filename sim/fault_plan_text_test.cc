@@ -22,38 +22,6 @@ constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = 1024 * kKiB;
 constexpr std::uint64_t kGiB = 1024 * kMiB;
 
-// Every field, raw: failure messages must show differences that the text
-// form (which is under test) might hide.
-std::string Dump(const LinkOptions& link) {
-  return "{shape=" + std::to_string(static_cast<int>(link.latency_shape)) +
-         " min=" + std::to_string(link.latency_ns_min) +
-         " max=" + std::to_string(link.latency_ns_max) +
-         " mean=" + std::to_string(link.latency_ns_mean) +
-         " tail=" + std::to_string(link.tail_per_million) + "/" +
-         std::to_string(link.tail_latency_ns) +
-         " bw=" + std::to_string(link.bandwidth_bytes_per_second) +
-         " split=" + std::to_string(link.segment_bytes_min) + ".." +
-         std::to_string(link.segment_bytes_max) +
-         " coalesce=" + std::to_string(link.coalesce) +
-         " read_max=" + std::to_string(link.read_bytes_max) +
-         " window=" + std::to_string(link.window_bytes) +
-         " close_delay=" + std::to_string(link.close_delay_ns) + "}";
-}
-
-std::string Dump(const FaultPlan& plan) {
-  std::string out = "a>b " + Dump(plan.a_to_b) + " b>a " + Dump(plan.b_to_a);
-  for (const FaultRule& rule : plan.faults) {
-    out += " [kind=" + std::to_string(static_cast<int>(rule.kind)) +
-           " dir=" + std::to_string(static_cast<int>(rule.direction)) +
-           " type=" + std::to_string(static_cast<int>(rule.trigger.type)) +
-           " at=" + std::to_string(rule.trigger.at_ns) +
-           " after=" + std::to_string(rule.trigger.after_bytes) +
-           " p=" + std::to_string(rule.trigger.per_million) +
-           " for=" + std::to_string(rule.duration_ns) + "]";
-  }
-  return out;
-}
-
 // The plan `text` parses to; a test failure (and the default plan) if it
 // does not parse.
 FaultPlan MustParse(std::string_view text) {
@@ -104,13 +72,13 @@ FaultTrigger Chance(std::uint32_t per_million) {
 void ExpectRoundTrip(const FaultPlan& plan, const std::string& where) {
   SCOPED_TRACE(where);
   const std::optional<std::string> problem = ValidateFaultPlan(plan);
-  ASSERT_FALSE(problem.has_value()) << *problem << "\n" << Dump(plan);
+  ASSERT_FALSE(problem.has_value()) << *problem << "\n" << DebugFields(plan);
   const std::string text = PrintFaultPlan(plan);
   const ParsedFaultPlan parsed = ParseFaultPlan(text);
   ASSERT_TRUE(parsed.ok()) << parsed.error().FormatWithCaret(text);
   EXPECT_TRUE(parsed.plan() == plan)
-      << "text: " << text << "\n  want " << Dump(plan) << "\n  got  "
-      << Dump(parsed.plan());
+      << "text: " << text << "\n  want " << DebugFields(plan) << "\n  got  "
+      << DebugFields(parsed.plan());
   EXPECT_EQ(PrintFaultPlan(parsed.plan()), text);
 }
 
@@ -234,8 +202,9 @@ TEST(FaultPlanTextTest, ParsesEachSetting) {
   };
   for (const GoodCase& c : cases) {
     const FaultPlan got = MustParse(c.text);
-    EXPECT_TRUE(got == c.want) << "text: " << c.text << "\n  want "
-                               << Dump(c.want) << "\n  got  " << Dump(got);
+    EXPECT_TRUE(got == c.want)
+        << "text: " << c.text << "\n  want " << DebugFields(c.want)
+        << "\n  got  " << DebugFields(got);
   }
 }
 
@@ -810,7 +779,7 @@ TEST(FaultPlanTextTest, ValidateRejectsPlansTheTextCannotExpress) {
 
   for (const Invalid& c : cases) {
     const std::optional<std::string> problem = ValidateFaultPlan(c.plan);
-    ASSERT_TRUE(problem.has_value()) << Dump(c.plan);
+    ASSERT_TRUE(problem.has_value()) << DebugFields(c.plan);
     EXPECT_NE(problem->find(c.message_part), std::string::npos)
         << *problem << "\n  should contain: " << c.message_part;
     // Printing never fails, and the text never silently means this plan.
