@@ -6,11 +6,13 @@
 #include <chrono>
 #include <vector>
 
+#include "conformance/program.h"
+#include "conformance/program_gen.h"
+#include "conformance/sim_subject.h"
 #include "model/checker.h"
 #include "model/history_gen.h"
 #include "sim/fault_plan.h"
 #include "sim/random.h"
-#include "sim/testing.h"
 
 namespace flowcheck {
 namespace {
@@ -91,21 +93,24 @@ void BM_CheckBulkHistory(benchmark::State& state) {
 }
 BENCHMARK(BM_CheckBulkHistory)->Unit(benchmark::kMillisecond);
 
-// A simulated random program (sim/testing.h), and the share of its time the
-// checker takes.
+// A simulated random program (conformance/program.h, drawn by
+// SampleProgram), and the share of its time the checker takes.
 void BM_CheckerShareOfASimulatedRun(benchmark::State& state) {
   double run_seconds = 0;
   double check_seconds = 0;
   std::uint64_t seed = 1;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    const sim::testing::CheckedRun run =
-        sim::testing::RunRandomProgram(seed++, sim::FaultPlan{});
+    conformance::Subject subject =
+        conformance::MakeSimSubject(seed, sim::FaultPlan{});
+    const conformance::Execution run =
+        conformance::RunProgram(subject, conformance::SampleProgram(seed));
+    ++seed;
     const auto middle = std::chrono::steady_clock::now();
     const CheckResult again = CheckHistory(run.history);
     const auto end = std::chrono::steady_clock::now();
     benchmark::DoNotOptimize(again.ok());
-    // RunRandomProgram checks once itself: its time includes one check.
+    // RunProgram checks once itself: its time includes one check.
     check_seconds += std::chrono::duration<double>(end - middle).count();
     run_seconds += std::chrono::duration<double>(middle - start).count();
   }

@@ -89,18 +89,16 @@ std::string Trim(std::string text, std::size_t max = 6000) {
 void AddViolations(CaseOutcome& outcome, const Execution& execution,
                    const std::string& source, const std::string& program,
                    const std::string& replay) {
-  outcome.evidence = execution.run.evidence;
+  outcome.evidence = execution.evidence();
   std::map<Clause, bool> seen;
   for (const Violation& violation : execution.verdict.violations) {
     if (seen[violation.clause]) continue;
     seen[violation.clause] = true;
     std::string details;
-    if (!execution.run.pending.empty()) {
+    if (!execution.run.pending.empty() || !execution.run.pending_io.empty()) {
       details += "still pending when the run ended (" +
-                 std::string(EvidenceName(execution.run.evidence)) + "):\n";
-      for (const std::string& task : execution.run.pending) {
-        details += "  " + task + "\n";
-      }
+                 std::string(EvidenceName(execution.evidence())) + "):\n" +
+                 PendingLines(execution.run);
     }
     details += "history:\n" + execution.history.ToString();
     outcome.violations.emplace_back(
@@ -112,9 +110,15 @@ void AddViolations(CaseOutcome& outcome, const Execution& execution,
 CaseOutcome RunScenarioCase(const FlowUnderTest& flow, const Scenario& scenario,
                             const CertifyOptions& options) {
   CaseOutcome outcome;
-  Subject subject = flow.make(options.seed);
-  if (scenario.needs_reset && !subject.world->can_inject_reset()) {
+  if (scenario.needs_reset && !flow.capabilities.inject_reset) {
     outcome.ran = false;
+    return outcome;
+  }
+  Subject subject = flow.make(options.seed);
+  if (scenario.needs_reset && !subject.inject_reset) {
+    outcome.error =
+        "the flow declares Capabilities::inject_reset, but its factory made "
+        "a Subject without inject_reset";
     return outcome;
   }
   const Execution execution = scenario.run(
@@ -185,7 +189,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
     Subject subject = flow.make(program.seed);
     Execution execution = RunProgram(subject, program, options.watchdog);
     ++runs;
-    if (execution.run.evidence == Evidence::kBounded)
+    if (execution.evidence() == Evidence::kBounded)
       evidence = Evidence::kBounded;
     if (!execution.ok()) {
       Program normalized = program;
@@ -346,11 +350,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
     certificate.clauses.push_back(
         ClauseResult{clause, Verdict::kPass, 0, 0, {}, ""});
   }
-  bool can_reset = false;
-  {
-    Subject probe = flow.make(options.seed);
-    can_reset = probe.world->can_inject_reset();
-  }
+  const bool can_reset = flow.capabilities.inject_reset;
   auto run_case = [&](const std::function<CaseOutcome()>& body,
                       std::chrono::seconds hard_limit) {
     return options.isolate ? Isolated(body, hard_limit) : body();

@@ -552,10 +552,11 @@ FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
   FlowUnderTest mutated;
   mutated.name = base.name + "+" + mutant.name;
   mutated.description = base.description + ", mutated: " + mutant.description;
+  mutated.capabilities = base.capabilities;
   mutated.make = [make = base.make, wrap](std::uint64_t seed) {
     Subject subject = make(seed);
     auto shared = std::make_shared<Shared>();
-    shared->runtime = &subject.world->runtime();
+    shared->runtime = subject.runtime.get();
     subject.a = wrap(std::move(subject.a), Side::kA, shared);
     subject.b = wrap(std::move(subject.b), Side::kB, shared);
     return subject;

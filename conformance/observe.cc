@@ -40,7 +40,7 @@ Observation DoubleClose(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
-      [](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         auto twice = [](Flow& f) -> Task<void> {
           co_await f.close();
           co_await f.close();
@@ -60,7 +60,7 @@ Observation ZeroLengthWrite(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
-      [](Runtime& runtime, Flow& a, Flow&, World&) {
+      [](Runtime& runtime, Flow& a, Flow&, Subject&) {
         auto writes = [](Flow& f) -> Task<void> {
           co_await f.write(Buffer());
           co_await f.writev({});
@@ -79,7 +79,7 @@ Observation ConcurrentWriters(const FlowUnderTest& flow, std::uint64_t seed) {
   auto received = std::make_shared<std::string>();
   RunRecorded(
       subject,
-      [received](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [received](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         auto writer = [](Flow& f, char c) -> Task<void> {
           co_await f.write(Fill(c, 65536));
         };
@@ -118,7 +118,7 @@ Observation ConcurrentReaders(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
-      [](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         auto writer = [](Flow& f, Runtime& r) -> Task<void> {
           for (int i = 0; i < 20; ++i) {
             co_await f.write(Fill('r', 1024));
@@ -151,7 +151,7 @@ Observation BufferingDepth(const FlowUnderTest& flow, std::uint64_t seed) {
   constexpr int kMaxChunks = 4096;  // 16 MiB
   const Execution e = RunRecorded(
       subject,
-      [](Runtime& runtime, Flow& a, Flow&, World&) {
+      [](Runtime& runtime, Flow& a, Flow&, Subject&) {
         auto writer = [](Flow& f) -> Task<void> {
           for (int i = 0; i < kMaxChunks; ++i) {
             if (!(co_await f.write(Fill('d', kChunk))).is_ok()) co_return;
@@ -180,7 +180,7 @@ Observation ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
-      [](Runtime& runtime, Flow& a, Flow&, World&) {
+      [](Runtime& runtime, Flow& a, Flow&, Subject&) {
         auto read_later = [](Flow& f, Runtime& r) -> Task<void> {
           co_await r.sleep(std::chrono::milliseconds(1));
           co_await f.read();

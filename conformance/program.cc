@@ -58,6 +58,17 @@ std::string_view Name(Side side) { return SideName(side); }
 
 }  // namespace
 
+std::string PendingLines(const RunReport& report) {
+  std::string out;
+  for (const PendingTask& task : report.pending) {
+    out += "  task '" + task.name + "' waits on " + task.waiting_on + "\n";
+  }
+  for (const std::string& io : report.pending_io) {
+    out += "  I/O: " + io + "\n";
+  }
+  return out;
+}
+
 char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
   // The history generator's stream (no pair of neighbouring bytes repeats
   // within 32 KiB: a lost, repeated or reordered byte always shows), shifted
@@ -132,49 +143,53 @@ std::string Program::ToString() const {
 
 std::string Execution::Explain() const {
   std::string out = verdict.ToString();
-  if (!run.pending.empty()) {
+  if (!run.pending.empty() || !run.pending_io.empty()) {
     out += "still pending when the run ended (" +
-           std::string(EvidenceName(run.evidence)) + "):\n";
-    for (const std::string& task : run.pending) out += "  " + task + "\n";
+           std::string(EvidenceName(evidence())) + "):\n" + PendingLines(run);
   }
   out += "history:\n" + history.ToString();
   return out;
 }
 
-Execution RunRecorded(Subject& subject, const Starter& start, Duration limit) {
+Execution RunRecorded(Subject& subject, const Starter& start,
+                      Duration watchdog) {
   Execution execution;
   History& history = execution.history;
-  World& world = *subject.world;
-  Runtime& runtime = world.runtime();
-  world.set_fault_listener([&history, &runtime](Side side,
+  Runtime& runtime = *subject.runtime;
+  subject.faults->Listen([&execution, &runtime](Side side,
                                                 const std::string& name,
                                                 const FaultEffects& effects) {
-    history.AddFault(side, name, effects, runtime.now());
+    execution.faults.push_back(std::string(SideName(side)) + ": " + name);
+    if (effects.may_fail || effects.may_hang || effects.may_lose_data ||
+        effects.may_end || effects.connection_broken) {
+      execution.history.AddFault(side, name, effects, runtime.now());
+    }
   });
   {
     // The recorders take the endpoints over; they die after the tasks and
-    // before the world (the order Subject keeps too).
+    // before the runtime (the order Subject keeps too).
     RecordingFlow a(std::move(subject.a), Side::kA, history, runtime);
     RecordingFlow b(std::move(subject.b), Side::kB, history, runtime);
-    start(runtime, a, b, world);
-    execution.run = world.Run(limit);
-    // Judged as quiescent either way: exactly so in the simulation, after a
-    // bounded wait in real time (run.evidence says which).
+    start(runtime, a, b, subject);
+    execution.run =
+        runtime.RunFor(runtime.is_simulated() ? kSimulatedTimeLimit : watchdog);
+    // Judged as quiescent either way: exactly so when the run proved it,
+    // after a bounded wait otherwise (execution.evidence() says which).
     history.End(HistoryEnd::kQuiescent, runtime.now());
-    world.DestroyTasks();
+    runtime.DestroyTasks();
   }
-  world.set_fault_listener(nullptr);
+  subject.faults->Listen(nullptr);
   execution.verdict = CheckHistory(history);
   return execution;
 }
 
 Execution RunProgram(Subject& subject, const Program& original,
-                     Duration limit) {
+                     Duration watchdog) {
   Program program = original;
   program.Normalize();
   return RunRecorded(
       subject,
-      [&program](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [&program](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         runtime.spawn(
             RunWriter(runtime, a, program.seed, Side::kA, program.a.ops),
             "A-writer");
@@ -190,7 +205,7 @@ Execution RunProgram(Subject& subject, const Program& original,
                         "B-reader-" + std::to_string(i + 1));
         }
       },
-      limit);
+      watchdog);
 }
 
 }  // namespace flowcheck::conformance

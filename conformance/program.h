@@ -62,29 +62,49 @@ struct Program {
 struct Execution {
   History history;
   CheckResult verdict;
-  RunResult run;
-  // Pending tasks when the run ended (also in run.pending).
+  // How the run ended: pending tasks, exact or bounded, the trace hash of a
+  // simulated run.
+  RunReport run;
+  // Every fault the world reported during the run, in order, as "A: <its
+  // description>" -- also those that relax nothing (timing-only and
+  // contract-breaking faults, which the history does not record).
+  std::vector<std::string> faults;
+
   bool ok() const { return verdict.ok(); }
+  Evidence evidence() const { return EvidenceOf(run); }
   // The verdict, the pending tasks and the history, for a report.
   std::string Explain() const;
 };
 
-// Spawns a case's tasks on the recorded endpoints `a` and `b` of `world`.
+// How long a simulated run may go on in virtual time before it is stopped
+// (it costs no real time; correct runs end long before). Real-time worlds
+// use the caller's watchdog instead.
+inline constexpr Duration kSimulatedTimeLimit = std::chrono::hours(1);
+
+// Spawns a case's tasks on the recorded endpoints `a` and `b` of `subject`
+// (whose own a and b are null by then; its runtime and inject_reset are
+// there to use).
 using Starter =
-    std::function<void(Runtime& runtime, Flow& a, Flow& b, World& world)>;
+    std::function<void(Runtime& runtime, Flow& a, Flow& b, Subject& subject)>;
 
 // Runs the tasks `start` spawns on `subject` (fresh; its endpoints are
-// consumed), records every operation, waits as RunProgram does and judges
-// the history. The building block of programs and scenarios.
-Execution RunRecorded(Subject& subject, const Starter& start, Duration limit);
+// consumed), records every operation, runs the runtime with RunFor --
+// `watchdog` of real time, or kSimulatedTimeLimit of virtual time where the
+// runtime is simulated -- and judges the history. A run that stopped on its
+// limit is judged as quiescent: evidence kBounded, which the report names.
+// The building block of programs and scenarios.
+Execution RunRecorded(Subject& subject, const Starter& start,
+                      Duration watchdog);
 
 // Runs `program` on `subject` (which must be fresh; its endpoints are
-// consumed: afterwards subject.a and subject.b are null), waiting at most
-// `limit` of real time (simulated worlds run to quiescence), records every
-// operation and judges the history. A world that stopped on its watchdog
-// is judged as quiescent: evidence kBounded, which the report names.
+// consumed: afterwards subject.a and subject.b are null) as RunRecorded
+// does.
 Execution RunProgram(Subject& subject, const Program& program,
-                     Duration limit = std::chrono::seconds(10));
+                     Duration watchdog = std::chrono::seconds(10));
+
+// The tasks and I/O still pending in `report`, one indented line each
+// ("  task 'A-reader' waits on ..."), for counterexamples.
+std::string PendingLines(const RunReport& report);
 
 // The pattern byte at `offset` of the stream written by `side`.
 char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset);

@@ -53,4 +53,8 @@ rc::Gen<Program> GenProgram() {
       rc::gen::set(&Program::b, GenEndpointProgram()));
 }
 
+Program SampleProgram(std::uint64_t seed, int size) {
+  return GenProgram()(rc::Random(seed), size).value();
+}
+
 }  // namespace flowcheck::conformance

@@ -19,6 +19,12 @@ rc::Gen<ProgramOp> GenOp();
 rc::Gen<EndpointProgram> GenEndpointProgram();
 rc::Gen<Program> GenProgram();
 
+// The program GenProgram() draws from `seed` at RapidCheck size `size`
+// (0..100; larger sizes give more and longer operations), outside any
+// RapidCheck property: for loops over seeds in tests and tools. The same
+// seed and size give the same program on every platform.
+Program SampleProgram(std::uint64_t seed, int size = 100);
+
 }  // namespace flowcheck::conformance
 
 #endif  // FLOWCHECK_CONFORMANCE_PROGRAM_GEN_H_

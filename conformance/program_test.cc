@@ -49,8 +49,8 @@ TEST(ProgramTest, RunsOnTheSimulatedFlowAndPasses) {
   Subject subject = MakeSimSubject(5);
   const Execution execution = RunProgram(subject, Example());
   EXPECT_TRUE(execution.ok()) << execution.Explain();
-  EXPECT_TRUE(execution.run.all_done) << execution.Explain();
-  EXPECT_EQ(execution.run.evidence, Evidence::kExact);
+  EXPECT_TRUE(execution.run.all_done()) << execution.Explain();
+  EXPECT_EQ(execution.evidence(), Evidence::kExact);
   // B's write after its close returned Closed (W2), as recorded.
   bool saw_closed = false;
   for (const Operation& op : execution.history.operations()) {

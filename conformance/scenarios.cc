@@ -56,7 +56,7 @@ Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
                                 Duration limit) {
   return RunRecorded(
       subject,
-      [seed](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [seed](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         auto writer = [](std::uint64_t s, Flow& flow) -> Task<void> {
           std::uint64_t offset = 0;
           for (int i = 0; i < 3; ++i) {
@@ -73,7 +73,7 @@ Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
 Execution ReadPends(Subject& subject, std::uint64_t, Duration limit) {
   return RunRecorded(
       subject,
-      [](Runtime& runtime, Flow&, Flow& b, World&) {
+      [](Runtime& runtime, Flow&, Flow& b, Subject&) {
         runtime.spawn(ReadToEnd(b), "B-reader");
       },
       limit);
@@ -83,7 +83,7 @@ Execution ReadPends(Subject& subject, std::uint64_t, Duration limit) {
 Execution PingPong(Subject& subject, std::uint64_t seed, Duration limit) {
   return RunRecorded(
       subject,
-      [seed](Runtime& runtime, Flow& a, Flow& b, World&) {
+      [seed](Runtime& runtime, Flow& a, Flow& b, Subject&) {
         auto pinger = [](std::uint64_t s, Flow& flow) -> Task<void> {
           std::uint64_t offset = 0;
           for (int i = 0; i < 1000; ++i) {
@@ -121,11 +121,12 @@ Execution ResetMidTransfer(Subject& subject, std::uint64_t seed,
                            Duration limit) {
   return RunRecorded(
       subject,
-      [seed](Runtime& runtime, Flow& a, Flow& b, World& world) {
-        auto writer = [](std::uint64_t s, Flow& flow, World& w) -> Task<void> {
+      [seed](Runtime& runtime, Flow& a, Flow& b, Subject& world) {
+        auto writer = [](std::uint64_t s, Flow& flow,
+                         Subject& w) -> Task<void> {
           std::uint64_t offset = 0;
           for (int i = 0; i < 20; ++i) {
-            if (i == 5) w.InjectReset();
+            if (i == 5) w.inject_reset();
             if (!(co_await flow.write(Pattern(s, Side::kA, offset, 4096)))
                      .is_ok()) {
               break;

@@ -5,78 +5,49 @@
 
 #include "sim/connection.h"
 #include "sim/fault_plan_text.h"
-#include "sim/testing.h"
+#include "sim/scheduler.h"
 
 namespace flowcheck::conformance {
 namespace {
 
-class SimWorld : public World {
- public:
-  explicit SimWorld(std::uint64_t seed)
-      : scheduler_(sim::SchedulerOptions{
-            .seed = seed, .time_limit = std::chrono::hours(1)}) {}
+Side ToSide(sim::Endpoint endpoint) {
+  return endpoint == sim::Endpoint::kA ? Side::kA : Side::kB;
+}
 
-  sim::Scheduler& scheduler() { return scheduler_; }
-  void set_info(sim::ConnectionInfo info) { info_.emplace(std::move(info)); }
-
-  Runtime& runtime() override { return scheduler_; }
-
-  RunResult Run(Duration) override {
-    const Duration start = scheduler_.now();
-    const sim::RunReport report = scheduler_.RunUntilQuiescent();
-    RunResult result;
-    result.all_done = report.outcome == sim::RunReport::Outcome::kAllDone;
-    result.evidence = report.outcome == sim::RunReport::Outcome::kTimeLimit
-                          ? Evidence::kBounded
-                          : Evidence::kExact;
-    for (const sim::BlockedTask& task : report.blocked) {
-      result.pending.push_back("task '" + task.name + "' waits on " +
-                               task.waiting_on);
-    }
-    result.elapsed = scheduler_.now() - start;
-    return result;
-  }
-
-  void DestroyTasks() override { scheduler_.DestroyTasks(); }
-
-  bool can_inject_reset() const override { return true; }
-  void InjectReset() override {
-    sim::FaultRule reset;
-    reset.kind = sim::FaultKind::kReset;
-    info_->InjectFault(reset);
-  }
-
-  void set_fault_listener(FaultListener listener) override {
-    listener_ = std::move(listener);
-  }
-  // Forwards a sim fault to the listener, if it relaxes anything.
-  void OnFault(const sim::FaultFired& fault) {
-    if (!listener_) return;
-    if (const auto effects = sim::testing::EffectsOf(fault)) {
-      listener_(fault.endpoint == sim::Endpoint::kA ? Side::kA : Side::kB,
-                fault.description, *effects);
-    }
-  }
-
- private:
-  sim::Scheduler scheduler_;
-  std::optional<sim::ConnectionInfo> info_;
-  FaultListener listener_;
-};
+FaultEffects EffectsOf(const sim::FaultFired& fault) {
+  FaultEffects effects;
+  effects.may_fail = fault.may_fail;
+  effects.may_hang = fault.may_hang;
+  effects.may_lose_data = fault.may_lose_data;
+  effects.may_end = fault.may_end;
+  effects.connection_broken = fault.connection_broken;
+  return effects;
+}
 
 }  // namespace
 
 Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
-  auto world = std::make_unique<SimWorld>(seed);
-  SimWorld* raw = world.get();
+  auto scheduler =
+      std::make_unique<sim::Scheduler>(sim::SchedulerOptions{.seed = seed});
+  auto faults = std::make_shared<FaultReporter>();
   sim::ConnectionOptions options;
   options.plan = plan;
-  options.on_fault = [raw](const sim::FaultFired& fault) {
-    raw->OnFault(fault);
+  // Every fault is reported, also those that relax nothing (timing-only and
+  // contract-breaking ones): the history keeps the relaxing ones, the
+  // execution lists them all.
+  options.on_fault = [faults](const sim::FaultFired& fault) {
+    faults->Report(ToSide(fault.endpoint), fault.description, EffectsOf(fault));
   };
-  sim::ConnectedPair pair = sim::MakeConnection(raw->scheduler(), options);
-  raw->set_info(pair.info);
-  return Subject(std::move(world), std::move(pair.a), std::move(pair.b));
+  sim::ConnectedPair pair = sim::MakeConnection(*scheduler, options);
+  Subject subject(std::move(scheduler), std::move(pair.a), std::move(pair.b));
+  subject.faults = std::move(faults);
+  subject.inject_reset = [info = pair.info]() mutable {
+    sim::FaultRule reset;
+    reset.kind = sim::FaultKind::kReset;
+    // Fires now; the connection announces it through on_fault.
+    info.InjectFault(reset);
+  };
+  return subject;
 }
 
 FlowUnderTest SimFlowUnderTest(bool shaped) {
@@ -86,6 +57,7 @@ FlowUnderTest SimFlowUnderTest(bool shaped) {
       shaped ? "the simulated flow, links shaped per seed (latency, "
                "splitting, coalescing, windows)"
              : "the simulated flow on ideal links";
+  flow.capabilities = kSimCapabilities;
   flow.make = [shaped](std::uint64_t seed) {
     sim::FaultPlan plan;
     if (shaped) {
@@ -103,13 +75,9 @@ FlowUnderTest SimFlowUnderPlan(const sim::FaultPlan& plan) {
   flow.description = "the simulated flow under the plan '" +
                      sim::PrintFaultPlan(plan) + "'" +
                      (plan.breaks_contract() ? " (BREAKS THE CONTRACT)" : "");
+  flow.capabilities = kSimCapabilities;
   flow.make = [plan](std::uint64_t seed) { return MakeSimSubject(seed, plan); };
   return flow;
-}
-
-sim::Scheduler* SimSchedulerOf(Subject& subject) {
-  auto* world = dynamic_cast<SimWorld*>(subject.world.get());
-  return world == nullptr ? nullptr : &world->scheduler();
 }
 
 }  // namespace flowcheck::conformance

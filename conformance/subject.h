@@ -1,6 +1,6 @@
 // conformance/subject.h: what the conformance suite certifies -- a pair of
-// connected endpoints of some flow implementation, and the world they run
-// in.
+// connected endpoints of some flow implementation, with the Runtime they
+// run on and the optional things their world can do.
 //
 // An implementer plugs a flow in by writing one factory:
 //
@@ -9,18 +9,20 @@
 //             .make = [](std::uint64_t seed) { return MakeMySubject(seed); }};
 //   }
 //
-// The factory makes a fresh Subject per test case: a World (the Runtime and
-// whatever must outlive the flows) and the two endpoints A and B. The suite
-// spawns tasks on the world's runtime, runs it, and judges what happened.
+// The factory makes a fresh Subject per test case: the Runtime, the two
+// endpoints A and B, and -- only where the world can do it -- a way to reset
+// the connection. The suite spawns tasks on the runtime, runs it with
+// Runtime::RunFor, and judges what happened; the RunReport says how exact
+// the evidence is (the simulation proves that nothing more can happen, a
+// real-time world can only wait a bounded time).
 //
-// Worlds differ in the evidence they give (see Evidence): the simulation
-// proves that nothing more can happen (exact), a real-time world can only
-// wait a bounded time (one-sided). Optional capabilities are declared, never
-// guessed: a check that needs a capability the world lacks is reported NOT
-// APPLICABLE, never PASS.
+// Optional capabilities are declared on the FlowUnderTest, never guessed by
+// building a pair: a check that needs a capability the world lacks is
+// reported NOT APPLICABLE, never PASS.
 //
-// Destruction order (Subject's destructor): the world's tasks first, then
-// the flows, then the world. Single-threaded, like the runtimes.
+// Destruction order (Subject's destructor): the runtime's tasks first, then
+// the flows, then the world's hooks, then the runtime. Single-threaded, like
+// the runtimes.
 #ifndef FLOWCHECK_CONFORMANCE_SUBJECT_H_
 #define FLOWCHECK_CONFORMANCE_SUBJECT_H_
 
@@ -28,7 +30,8 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
 #include "flow/flow.h"
 #include "flow/runtime.h"
@@ -38,76 +41,82 @@ namespace flowcheck::conformance {
 
 // What backs a verdict about operations that stayed pending.
 enum class Evidence {
-  kExact,    // simulated: quiescence proved nothing more could happen
-  kBounded,  // real time: the run waited a bounded time (a watchdog)
+  kExact,    // the run proved nothing more could happen (RunReport::exact)
+  kBounded,  // the run waited a bounded time (a watchdog or a time limit)
 };
 
+// "exact (...)" / "bounded (...)", in words a certificate reader follows.
 std::string_view EvidenceName(Evidence evidence);
 
-// How one run of a world ended.
-struct RunResult {
-  bool all_done = false;  // every spawned task finished
-  Evidence evidence = Evidence::kExact;
-  // Tasks still pending, each as "task 'A-reader' waits on ...".
-  std::vector<std::string> pending;
-  Duration elapsed{0};  // on the world's clock
-};
+// The evidence a run gives.
+inline Evidence EvidenceOf(const RunReport& report) {
+  return report.exact ? Evidence::kExact : Evidence::kBounded;
+}
 
-// Called when a fault fires on a side, with what it allows (model/).
+// Called when a fault fires on a side, with what it allows.
 using FaultListener = std::function<void(Side side, const std::string& name,
                                          const FaultEffects& effects)>;
 
-class World {
+// Where a world reports the faults it injects (its fault plan firing, or an
+// injected reset), so that the recorded history knows what they allow. The
+// world keeps a shared_ptr to it; the suite installs a listener per run.
+class FaultReporter {
  public:
-  virtual ~World() = default;
+  // Reports a fault to the listener, if one is installed.
+  void Report(Side side, const std::string& name,
+              const FaultEffects& effects) const {
+    if (listener_) listener_(side, name, effects);
+  }
+  // Installs `listener` (empty: none).
+  void Listen(FaultListener listener) { listener_ = std::move(listener); }
 
-  virtual Runtime& runtime() = 0;
+ private:
+  FaultListener listener_;
+};
 
-  // Runs spawned tasks until all finish or nothing more can happen, or --
-  // for real time -- until `limit` has passed on the wall clock (then every
-  // pending operation is cancelled and listed). Simulated worlds ignore
-  // `limit` for quiescence but stop at a virtual time limit.
-  virtual RunResult Run(Duration limit) = 0;
-
-  // Destroys every unfinished task (before the flows they use are
-  // destroyed).
-  virtual void DestroyTasks() = 0;
-
-  // Optional capability: reset the connection now (both endpoints'
-  // pending and later operations must fail: E1).
-  virtual bool can_inject_reset() const { return false; }
-  virtual void InjectReset() {}
-
-  // Faults the world injects are reported here (set before running).
-  virtual void set_fault_listener(FaultListener listener) { (void)listener; }
+// What a flow's world can do besides running tasks.
+struct Capabilities {
+  // The world can reset the connection on request (Subject::inject_reset):
+  // both endpoints' pending and later operations must then fail (E1).
+  bool inject_reset = false;
 };
 
 // One connected pair under test.
 struct Subject {
   Subject() = default;
-  Subject(std::unique_ptr<World> world_in, std::unique_ptr<Flow> a_in,
+  Subject(std::unique_ptr<Runtime> runtime_in, std::unique_ptr<Flow> a_in,
           std::unique_ptr<Flow> b_in)
-      : world(std::move(world_in)), a(std::move(a_in)), b(std::move(b_in)) {}
+      : runtime(std::move(runtime_in)),
+        a(std::move(a_in)),
+        b(std::move(b_in)) {}
   Subject(Subject&&) = default;
   Subject& operator=(Subject&&) = default;
   ~Subject() {
-    if (world) world->DestroyTasks();
+    if (runtime) runtime->DestroyTasks();
     a.reset();
     b.reset();
-    world.reset();
+    inject_reset = nullptr;
+    faults.reset();
+    runtime.reset();
   }
 
-  std::unique_ptr<World> world;
+  std::unique_ptr<Runtime> runtime;
   std::unique_ptr<Flow> a;
   std::unique_ptr<Flow> b;
+  // Faults the world injects are reported here.
+  std::shared_ptr<FaultReporter> faults = std::make_shared<FaultReporter>();
+  // Resets the connection now, reporting the fault to `faults` first.
+  // Set exactly when the FlowUnderTest declares Capabilities::inject_reset.
+  std::function<void()> inject_reset;
 };
 
-// A flow implementation to certify: a name and a factory of fresh pairs.
-// `make(seed)` must return a new, connected pair each call; simulated
-// worlds use the seed for every choice, real ones may ignore it.
+// A flow implementation to certify: a name, what it can do, and a factory
+// of fresh pairs. `make(seed)` must return a new, connected pair each call;
+// simulated worlds use the seed for every choice, real ones may ignore it.
 struct FlowUnderTest {
   std::string name;
   std::string description;
+  Capabilities capabilities;
   std::function<Subject(std::uint64_t seed)> make;
 };
 

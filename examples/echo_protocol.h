@@ -29,7 +29,7 @@ flowcheck::Task<std::optional<std::vector<std::string>>> Call(
 // A naive variant: sends every message first, then reads the echoes. With
 // send windows smaller than the messages, client and server both wait for
 // window space the other never frees -- the deadlock the simulation finds
-// and reports by task name (examples/echo_protocol_sim_test.cc).
+// and reports by task name (examples/echo_protocol_test.cc).
 flowcheck::Task<std::optional<std::vector<std::string>>> CallAllThenRead(
     flowcheck::Flow& flow, std::vector<std::string> messages);
 

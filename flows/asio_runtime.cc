@@ -12,14 +12,6 @@
 namespace flowcheck::flows {
 namespace {
 
-// "0.012345s".
-std::string Seconds(Duration duration) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.6fs",
-                std::chrono::duration<double>(duration).count());
-  return text;
-}
-
 // A steady_timer cannot represent "forever"; a year is as good.
 constexpr Duration kLongestLimit = std::chrono::hours(24 * 365);
 
@@ -46,9 +38,9 @@ class SleepAwaiter {
       runtime_.Wake(ticket_);
       return;
     }
-    ticket_ =
-        runtime_.Park(handle, "sleep for " + Seconds(duration_) + " (until " +
-                                  Seconds(runtime_.now() + duration_) + ")");
+    ticket_ = runtime_.Park(handle,
+                            "sleep for " + FormatTime(duration_) + " (until " +
+                                FormatTime(runtime_.now() + duration_) + ")");
     timer_.emplace(runtime_.io_context(), duration_);
     timer_->async_wait(
         [runtime = &runtime_, ticket = ticket_](const asio::error_code& error) {
@@ -69,35 +61,6 @@ Task<void> SleepFor(AsioRuntime& runtime, Duration duration) {
 }
 
 }  // namespace
-
-std::string RunReport::ToString() const {
-  std::string out;
-  switch (outcome) {
-    case Outcome::kAllDone:
-      out = "all tasks done";
-      break;
-    case Outcome::kStalled:
-      out = "stalled (no timer or socket can wake the remaining tasks)";
-      break;
-    case Outcome::kTimeLimit:
-      out = "time limit reached";
-      break;
-  }
-  out += " after " + Seconds(elapsed);
-  if (!pending.empty()) {
-    out += ": " + std::to_string(pending.size()) +
-           (pending.size() == 1 ? " task" : " tasks") + " still pending" +
-           (cancelled ? ", cancelled" : "");
-    for (const PendingTask& task : pending) {
-      out += "\n  task " + std::to_string(task.id) + " '" + task.name +
-             "' waits on " + task.waiting_on;
-    }
-  }
-  for (const std::string& operation : pending_io) {
-    out += "\n  I/O: " + operation;
-  }
-  return out;
-}
 
 AsioRuntime::AsioRuntime() : start_(std::chrono::steady_clock::now()) {}
 
@@ -226,7 +189,7 @@ RunReport AsioRuntime::RunFor(Duration limit) {
     // Tasks remain, so nobody stopped the io_context: it stopped itself
     // because no handler, timer or socket operation was left (stalled), or
     // the time ran out.
-    outcome = io_context_.stopped() ? RunReport::Outcome::kStalled
+    outcome = io_context_.stopped() ? RunReport::Outcome::kBlocked
                                     : RunReport::Outcome::kTimeLimit;
   }
   return Report(outcome, started);
@@ -236,7 +199,10 @@ RunReport AsioRuntime::Report(RunReport::Outcome outcome,
                               Duration started) const {
   RunReport report;
   report.outcome = outcome;
-  report.elapsed = now() - started;
+  report.end_time = now();
+  report.elapsed = report.end_time - started;
+  report.exact = outcome == RunReport::Outcome::kAllDone ||
+                 outcome == RunReport::Outcome::kBlocked;
   for (const auto& [id, record] : tasks_) {
     report.pending.push_back(PendingTask{id, record.name, record.waiting_on});
   }
@@ -289,7 +255,7 @@ RunReport RunWithWatchdog(AsioRuntime& runtime, Duration limit) {
   runtime.DestroyTasks();
   runtime.AbortIo(Error(
       ErrorCode::kCancelled,
-      "cancelled by the watchdog after " + Seconds(report.elapsed) + " (" +
+      "cancelled by the watchdog after " + FormatTime(report.elapsed) + " (" +
           std::to_string(report.pending.size()) + " tasks still pending)"));
   report.cancelled = true;
   return report;

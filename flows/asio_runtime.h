@@ -86,34 +86,6 @@ class IoObject {
   virtual void Abort(const Error& why) = 0;
 };
 
-// A spawned task that had not finished when a run stopped.
-struct PendingTask {
-  std::uint64_t id = 0;
-  std::string name;
-  std::string waiting_on;  // e.g. "read on 'socketpair A': no bytes yet"
-};
-
-// How AsioRuntime::RunFor and RunWithWatchdog ended.
-struct RunReport {
-  enum class Outcome {
-    kAllDone,    // every spawned task finished
-    kStalled,    // tasks remain but the io_context ran out of work: nothing
-                 // (no timer, no socket) can ever wake them -- a deadlock
-    kTimeLimit,  // the limit passed with tasks still pending
-  };
-  Outcome outcome = Outcome::kAllDone;
-  Duration elapsed{0};                  // run time, steady clock
-  std::vector<PendingTask> pending;     // tasks not finished, by id
-  std::vector<std::string> pending_io;  // IoObject::PendingOperations()
-  bool cancelled = false;               // RunWithWatchdog cancelled them
-
-  bool all_done() const { return outcome == Outcome::kAllDone; }
-  // "all tasks done after 0.012000s", or "time limit reached after
-  // 0.300837s: 2 tasks still pending, cancelled\n  task 1 'A-reader' waits
-  // on read on 'tcp A': no bytes yet\n  I/O: read in flight on ...".
-  std::string ToString() const;
-};
-
 class AsioRuntime : public Runtime {
  public:
   // A runtime with its own io_context; now() starts at zero here.
@@ -144,20 +116,27 @@ class AsioRuntime : public Runtime {
   void run() override;
 
   // Runs as run() does, but for at most `limit` of steady-clock time, and
-  // reports what is still pending. Cancels nothing: pending tasks stay
-  // suspended and can be run again or destroyed. Rethrows a task's
-  // exception. Not reentrant (aborts if called from inside a task).
-  RunReport RunFor(Duration limit);
+  // reports what is still pending: kAllDone, kBlocked (tasks remain but the
+  // io_context ran out of work: no timer or socket can ever wake them -- a
+  // deadlock) or kTimeLimit; pending_io lists the I/O objects' operations.
+  // Cancels nothing: pending tasks stay suspended and can be run again or
+  // destroyed. Rethrows a task's exception. Not reentrant (aborts if called
+  // from inside a task).
+  RunReport RunFor(Duration limit) override;
 
   // Destroys every unfinished task now, newest first (their awaiters
   // abandon their wakes and cancel their timers). In-flight socket
   // operations of flows continue; their handlers resume nobody.
-  void DestroyTasks();
+  void DestroyTasks() override;
+
+  // The running task's name ("" outside any task), e.g. for RecordingFlow.
+  std::string current_task_name() const override;
+
+  // False: real time.
+  bool is_simulated() const override { return false; }
 
   // Number of spawned tasks not finished yet.
   std::size_t live_tasks() const { return tasks_.size(); }
-  // The running task's name ("" outside any task), e.g. for RecordingFlow.
-  std::string current_task_name() const;
 
   // The io_context everything runs on. Create sockets for flows on it; do
   // not run it from another thread.
@@ -221,11 +200,11 @@ class AsioRuntime : public Runtime {
 };
 
 // Runs `runtime` for at most `limit` (steady clock). If tasks are still
-// pending then (or can never wake), reports them with what each waits on
-// and the I/O operations still in flight, then cancels everything: destroys
-// the pending tasks (operations they were awaiting stay pending in any
-// recorded History; they are undecided) and aborts every flow on the
-// runtime with ErrorCode::kCancelled (sockets closed, so Asio handlers
+// pending then (or can never wake), reports them (`cancelled` set) with what
+// each waits on and the I/O operations still in flight, then cancels
+// everything: destroys the pending tasks (operations they were awaiting stay
+// pending in any recorded History; they are undecided) and aborts every flow on
+// the runtime with ErrorCode::kCancelled (sockets closed, so Asio handlers
 // complete with operation_aborted), so the caller never hangs. Rethrows an
 // exception that escaped a task. Choose `limit` generously (tens of
 // seconds): it is a safety net, not a timing assertion.

@@ -179,7 +179,7 @@ TEST(AsioRuntime, ATaskNothingCanWakeIsReportedAsStalled) {
   auto stuck = [&]() -> Task<void> { co_await ParkForever(runtime); };
   runtime.spawn(stuck(), "stuck");
   RunReport report = RunWithWatchdog(runtime, kWatchdog);
-  EXPECT_EQ(report.outcome, RunReport::Outcome::kStalled) << report.ToString();
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kBlocked) << report.ToString();
   ASSERT_EQ(report.pending.size(), 1u);
   EXPECT_EQ(report.pending[0].waiting_on, "a ticket nobody holds");
   EXPECT_TRUE(report.cancelled);

@@ -61,14 +61,14 @@ asio::posix::stream_descriptor Wrap(asio::io_context& io, OwnedFd& fd,
 }
 
 constexpr Transport kTransports[] = {
-    {"socketpair", &ConnectSocketPair, true,
+    {"socketpair", &ConnectSocketPair, true, false,
      "Abort resets the peer (ECONNRESET) only if bytes the peer sent were "
      "still unread in the aborted socket; otherwise the peer reads Eof, as "
      "after a close"},
-    {"tcp", &ConnectTcpLoopback, true,
+    {"tcp", &ConnectTcpLoopback, true, true,
      "loopback only; Abort sends RST (SO_LINGER 0), so the peer's reads and "
      "writes fail with ECONNRESET or EPIPE"},
-    {"pipes", &ConnectPipes, false,
+    {"pipes", &ConnectPipes, false, false,
      "no reset: when the peer aborts or dies this side reads Eof (it cannot "
      "tell a crash from a close) and its writes fail with EPIPE"},
 };

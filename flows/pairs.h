@@ -85,6 +85,10 @@ struct Transport {
   // reads fail with kConnectionReset (true), or makes them read Eof (false:
   // pipes cannot signal a reset).
   bool abort_resets_peer;
+  // Whether StreamFlow::Abort on one end always breaks the connection for
+  // the other end, whatever it holds (TCP sends RST): then a conformance
+  // world can inject a reset on request (E1).
+  bool can_inject_reset;
   // One sentence: what this transport cannot do.
   std::string_view limits;
 };

@@ -105,13 +105,10 @@ RecordedConnection::RecordedConnection(const Transport& transport)
   Endpoints endpoints = transport.connect(*runtime_);
   raw_a_ = endpoints.a.get();
   raw_b_ = endpoints.b.get();
-  auto task_name = [runtime = runtime_.get()] {
-    return runtime->current_task_name();
-  };
   a_ = std::make_unique<RecordingFlow>(std::move(endpoints.a), Side::kA,
-                                       history_, *runtime_, task_name);
+                                       history_, *runtime_);
   b_ = std::make_unique<RecordingFlow>(std::move(endpoints.b), Side::kB,
-                                       history_, *runtime_, task_name);
+                                       history_, *runtime_);
 }
 
 RecordedConnection::~RecordedConnection() {

@@ -8,28 +8,21 @@
 #include "conformance/program.h"
 #include "conformance/sim_subject.h"
 #include "fuzz/finding.h"
-#include "sim/scheduler.h"
 
 namespace flowcheck::fuzz {
 namespace {
 
-// One run of a case on a fresh pair.
+// One run of a case on a fresh pair. The run report carries the trace hash
+// of a deterministic (simulated) world.
 struct Run {
   conformance::Execution execution;
-  bool simulated = false;
-  std::uint64_t trace_hash = 0;  // simulated worlds only
+  bool simulated() const { return execution.run.trace_hash.has_value(); }
 };
 
 Run RunOnce(const FlowFuzzTarget& target, const FlowCase& flow_case) {
   conformance::Subject subject =
       target.make(flow_case.program.seed, flow_case.plan);
-  Run run;
-  run.execution = conformance::RunProgram(subject, flow_case.program);
-  if (const sim::Scheduler* scheduler = conformance::SimSchedulerOf(subject)) {
-    run.simulated = true;
-    run.trace_hash = scheduler->trace().hash();
-  }
-  return run;
+  return Run{conformance::RunProgram(subject, flow_case.program)};
 }
 
 std::string Hex(std::uint64_t value) {
@@ -40,7 +33,9 @@ std::string Hex(std::uint64_t value) {
 
 std::string Describe(const Run& run) {
   std::string out = run.execution.Explain();
-  if (run.simulated) out += "trace hash " + Hex(run.trace_hash) + "\n";
+  if (run.simulated()) {
+    out += "trace hash " + Hex(*run.execution.run.trace_hash) + "\n";
+  }
   return out;
 }
 
@@ -64,24 +59,23 @@ std::optional<std::string> CheckFlowCase(const FlowFuzzTarget& target,
                   "the model checker found a contract violation", first,
                   nullptr);
   }
-  if (!execution.run.all_done && execution.history.faults().empty()) {
+  if (!execution.run.all_done() && execution.history.faults().empty()) {
     return Report(target, flow_case,
                   "tasks are still pending at the end, but no fault allows "
                   "an operation to hang (every endpoint closes and reads to "
                   "Eof, so every task must finish)",
                   first, nullptr);
   }
-  if (first.simulated &&
-      execution.run.evidence == conformance::Evidence::kBounded) {
+  if (first.simulated() && !execution.run.exact) {
     return Report(target, flow_case,
                   "the simulated run hit its virtual time limit instead of "
                   "ending (the case's limits should make that impossible)",
                   first, nullptr);
   }
-  if (!first.simulated) return std::nullopt;
+  if (!first.simulated()) return std::nullopt;
 
   const Run second = RunOnce(target, flow_case);
-  if (second.trace_hash != first.trace_hash ||
+  if (second.execution.run.trace_hash != execution.run.trace_hash ||
       second.execution.history.ToString() != execution.history.ToString() ||
       second.execution.verdict.ToString() != execution.verdict.ToString()) {
     return Report(target, flow_case,

@@ -53,13 +53,6 @@ std::string DescribeResult(const Operation& op) {
   return "returned";
 }
 
-std::string FormatTime(Duration time) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.9fs",
-                static_cast<double>(time.count()) / 1e9);
-  return text;
-}
-
 }  // namespace
 
 std::string Operation::ToString() const {

@@ -5,13 +5,11 @@
 namespace flowcheck {
 
 RecordingFlow::RecordingFlow(std::unique_ptr<Flow> target, Side side,
-                             History& history, const Runtime& runtime,
-                             std::function<std::string()> task_name)
+                             History& history, const Runtime& runtime)
     : FlowWrapper(std::move(target)),
       side_(side),
       history_(history),
-      runtime_(runtime),
-      task_name_(std::move(task_name)) {}
+      runtime_(runtime) {}
 
 Task<ReadResult> RecordingFlow::read() {
   const int id =

@@ -15,8 +15,8 @@
 // An operation is recorded as invoked when its Task starts and as complete
 // when the wrapped flow's Task yields its result; an operation whose Task is
 // destroyed first stays pending in the history. The History and the Runtime
-// must outlive the RecordingFlow; `task_name`, if given, names the calling
-// task for each invocation (the simulation passes its current task's name).
+// must outlive the RecordingFlow; each invocation is stamped with the
+// runtime's now() and named after its current_task_name().
 #ifndef FLOWCHECK_MODEL_RECORDER_H_
 #define FLOWCHECK_MODEL_RECORDER_H_
 
@@ -34,8 +34,7 @@ namespace flowcheck {
 class RecordingFlow : public FlowWrapper {
  public:
   RecordingFlow(std::unique_ptr<Flow> target, Side side, History& history,
-                const Runtime& runtime,
-                std::function<std::string()> task_name = {});
+                const Runtime& runtime);
 
   Task<ReadResult> read() override;
   Task<WriteResult> write(Buffer buffer) override;
@@ -43,12 +42,11 @@ class RecordingFlow : public FlowWrapper {
   Task<void> close() override;
 
  private:
-  std::string TaskName() const { return task_name_ ? task_name_() : ""; }
+  std::string TaskName() const { return runtime_.current_task_name(); }
 
   Side side_;
   History& history_;
   const Runtime& runtime_;
-  std::function<std::string()> task_name_;
 };
 
 }  // namespace flowcheck

@@ -19,7 +19,12 @@ class ManualClock : public Runtime {
   Task<void> sleep(Duration) override { co_return; }
   void spawn(Task<void>, std::string) override {}
   void run() override {}
+  RunReport RunFor(Duration) override { return RunReport{}; }
+  void DestroyTasks() override {}
+  std::string current_task_name() const override { return task_name; }
+  bool is_simulated() const override { return true; }
   void Advance() { now_ += std::chrono::microseconds(1); }
+  std::string task_name;  // what current_task_name() says
 
  private:
   Duration now_{0};
@@ -66,9 +71,10 @@ void RunToEnd(Task<void> task) {
 
 TEST(RecordingFlowTest, RecordsInvocationsAndResultsInOrder) {
   ManualClock clock;
+  clock.task_name = "writer";
   History history;
   RecordingFlow a(std::make_unique<CannedFlow>(std::deque<ReadResult>{}),
-                  Side::kA, history, clock, [] { return "writer"; });
+                  Side::kA, history, clock);
   RecordingFlow b(std::make_unique<CannedFlow>(std::deque<ReadResult>{
                       ReadResult::Data(Buffer::Copy("hi")), ReadResult::Eof()}),
                   Side::kB, history, clock);

@@ -53,37 +53,6 @@ Task<void> SleepFor(Scheduler& scheduler, Duration duration) {
 
 }  // namespace
 
-std::string RunReport::ToString() const {
-  std::string out;
-  switch (outcome) {
-    case Outcome::kAllDone:
-      out = "all tasks done";
-      break;
-    case Outcome::kQuiescent:
-      out = "quiescent";
-      break;
-    case Outcome::kTimeLimit:
-      out = "time limit reached";
-      break;
-    case Outcome::kPredicate:
-      out = "stopped: condition met";
-      break;
-  }
-  out +=
-      " at " + FormatTime(time) + " after " + std::to_string(steps) + " steps";
-  if (!blocked.empty()) {
-    out += ": " + std::to_string(blocked.size()) +
-           (blocked.size() == 1 ? " task" : " tasks") +
-           (outcome == Outcome::kQuiescent ? " blocked forever"
-                                           : " still waiting");
-    for (const BlockedTask& task : blocked) {
-      out += "\n  task " + std::to_string(task.id) + " '" + task.name +
-             "' waits on " + task.waiting_on;
-    }
-  }
-  return out;
-}
-
 Scheduler::Scheduler(SchedulerOptions options)
     : options_(options),
       random_(options.seed),
@@ -128,11 +97,13 @@ RunReport Scheduler::RunUntilQuiescent() {
 }
 
 RunReport Scheduler::RunFor(Duration duration) {
+  const Duration started = now_;
   const Duration until = std::min(now_ + duration, options_.time_limit);
   RunReport report = Run(nullptr, until);
   if (report.outcome == RunReport::Outcome::kTimeLimit && now_ < until) {
     now_ = until;
-    report.time = now_;
+    report.end_time = now_;
+    report.elapsed = now_ - started;
   }
   return report;
 }
@@ -228,27 +199,32 @@ bool Scheduler::Step() {
   return true;
 }
 
-RunReport Scheduler::Report(RunReport::Outcome outcome,
-                            std::uint64_t steps) const {
+RunReport Scheduler::Report(RunReport::Outcome outcome, std::uint64_t steps,
+                            Duration started) const {
   RunReport report;
   report.outcome = outcome;
-  report.time = now_;
+  report.elapsed = now_ - started;
+  report.end_time = now_;
   report.steps = steps;
+  report.exact = outcome == RunReport::Outcome::kAllDone ||
+                 outcome == RunReport::Outcome::kBlocked;
+  report.trace_hash = trace_.hash();
   for (std::uint64_t id = 0; id < tasks_.size(); ++id) {
     if (tasks_[id] == nullptr) continue;
     const TaskRecord& record = *tasks_[id];
     std::string what(record.waiting_on);
     if (record.waiting_until) what += " " + FormatTime(*record.waiting_until);
-    report.blocked.push_back(BlockedTask{id, record.name, std::move(what)});
+    report.pending.push_back(PendingTask{id, record.name, std::move(what)});
   }
   return report;
 }
 
 RunReport Scheduler::Run(const std::function<bool()>* done, Duration until) {
+  const Duration started = now_;
   std::uint64_t steps = 0;
   while (true) {
     if (done != nullptr && (*done)()) {
-      return Report(RunReport::Outcome::kPredicate, steps);
+      return Report(RunReport::Outcome::kPredicate, steps, started);
     }
     if (!runnable_.empty()) {
       Step();
@@ -256,10 +232,12 @@ RunReport Scheduler::Run(const std::function<bool()>* done, Duration until) {
       continue;
     }
     if (FireTimers(until)) continue;
-    if (!timers_.empty()) return Report(RunReport::Outcome::kTimeLimit, steps);
+    if (!timers_.empty()) {
+      return Report(RunReport::Outcome::kTimeLimit, steps, started);
+    }
     return Report(live_tasks_ == 0 ? RunReport::Outcome::kAllDone
-                                   : RunReport::Outcome::kQuiescent,
-                  steps);
+                                   : RunReport::Outcome::kBlocked,
+                  steps, started);
   }
 }
 

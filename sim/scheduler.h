@@ -53,32 +53,6 @@ struct SchedulerOptions {
   Duration time_limit = std::chrono::hours(24);
 };
 
-// A task that is suspended with nothing left that could wake it.
-struct BlockedTask {
-  std::uint64_t id = 0;
-  std::string name;
-  std::string waiting_on;  // e.g. "read on B (nothing readable)"
-};
-
-// How a run ended.
-struct RunReport {
-  enum class Outcome {
-    kAllDone,    // every spawned task finished
-    kQuiescent,  // tasks remain, but nothing can ever wake them
-    kTimeLimit,  // virtual time reached the run's limit (RunFor's end, or
-                 // SchedulerOptions::time_limit)
-    kPredicate,  // RunUntil's predicate held
-  };
-  Outcome outcome = Outcome::kAllDone;
-  Duration time{0};                  // virtual time at the end
-  std::uint64_t steps = 0;           // tasks resumed during this run
-  std::vector<BlockedTask> blocked;  // kQuiescent: in task-id order
-
-  // "quiescent at 0.002000000s after 41 steps: 2 tasks blocked forever:
-  //  task 3 'reader' waits on read on B; ..."
-  std::string ToString() const;
-};
-
 class Scheduler : public Runtime {
  public:
   explicit Scheduler(SchedulerOptions options = {});
@@ -93,15 +67,26 @@ class Scheduler : public Runtime {
   // Runs until quiescent (or the time limit). Rethrows the first exception
   // that escaped a task.
   void run() override;
-
-  // Runs until every task is done or nothing can happen any more (no
-  // runnable task, no timer), or the time limit. Rethrows a task's
-  // exception.
-  RunReport RunUntilQuiescent();
   // As RunUntilQuiescent, but stops once virtual time would pass
   // now() + duration (timers due exactly then still fire): the outcome is
-  // then kTimeLimit and now() is exactly the old now() + duration.
-  RunReport RunFor(Duration duration);
+  // then kTimeLimit and now() is exactly the old now() + duration (or
+  // SchedulerOptions::time_limit, whichever comes first). The report is
+  // exact unless the time ran out, and carries the trace hash.
+  RunReport RunFor(Duration duration) override;
+  // Destroys every unfinished task now (their awaiters unregister from
+  // timers and wait lists). Use it before destroying things tasks refer to
+  // -- flows, wait lists -- while the scheduler itself must live on (a
+  // simulated connection cancels its timers on the scheduler when it dies).
+  void DestroyTasks() override;
+  // The running task's name ("" outside any task).
+  std::string current_task_name() const override;
+  // True: virtual time, every choice from the seed.
+  bool is_simulated() const override { return true; }
+
+  // Runs until every task is done or nothing can happen any more (no
+  // runnable task, no timer: outcome kBlocked if tasks remain), or the time
+  // limit. Rethrows a task's exception.
+  RunReport RunUntilQuiescent();
   // As RunUntilQuiescent, but stops as soon as `done()` holds (checked
   // before each step).
   RunReport RunUntil(const std::function<bool()>& done);
@@ -124,8 +109,6 @@ class Scheduler : public Runtime {
 
   // For awaiters: the running task's id (0 outside any task).
   std::uint64_t current_task() const { return current_task_; }
-  // The running task's name ("" outside any task).
-  std::string current_task_name() const;
   // For awaiters: `task` suspends, waiting on `what` (reported if it never
   // wakes); with `until`, on a timer due then. `what` must stay valid while
   // the task waits (a literal, or a WaitList's description). Cheap: no
@@ -141,12 +124,6 @@ class Scheduler : public Runtime {
   Trace& trace() { return trace_; }
   const Trace& trace() const { return trace_; }
   std::uint64_t seed() const { return options_.seed; }
-
-  // Destroys every unfinished task now (their awaiters unregister from
-  // timers and wait lists). Use it before destroying things tasks refer to
-  // -- flows, wait lists -- while the scheduler itself must live on (a
-  // simulated connection cancels its timers on the scheduler when it dies).
-  void DestroyTasks();
 
   // Number of spawned tasks not yet finished.
   std::size_t live_tasks() const { return live_tasks_; }
@@ -164,7 +141,8 @@ class Scheduler : public Runtime {
   };
 
   RunReport Run(const std::function<bool()>* done, Duration until);
-  RunReport Report(RunReport::Outcome outcome, std::uint64_t steps) const;
+  RunReport Report(RunReport::Outcome outcome, std::uint64_t steps,
+                   Duration started) const;
   bool FireTimers(Duration limit);
   TaskRecord* FindTask(std::uint64_t id) const {
     return id < tasks_.size() ? tasks_[id].get() : nullptr;

@@ -141,11 +141,11 @@ TEST(SchedulerTest, QuiescenceReportNamesEachBlockedTaskAndWhatItWaitsOn) {
   auto done = [&]() -> Task<void> { co_return; };
   s.spawn(done(), "finisher");
   const RunReport report = s.RunUntilQuiescent();
-  EXPECT_EQ(report.outcome, RunReport::Outcome::kQuiescent);
-  ASSERT_EQ(report.blocked.size(), 2u);
-  EXPECT_EQ(report.blocked[0].name, "consumer-1");
-  EXPECT_EQ(report.blocked[0].waiting_on, "a message that never comes");
-  EXPECT_EQ(report.blocked[1].name, "consumer-2");
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kBlocked);
+  ASSERT_EQ(report.pending.size(), 2u);
+  EXPECT_EQ(report.pending[0].name, "consumer-1");
+  EXPECT_EQ(report.pending[0].waiting_on, "a message that never comes");
+  EXPECT_EQ(report.pending[1].name, "consumer-2");
   const std::string text = report.ToString();
   EXPECT_NE(text.find("2 tasks blocked forever"), std::string::npos) << text;
   EXPECT_NE(

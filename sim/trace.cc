@@ -24,15 +24,6 @@ std::string_view TraceKindName(TraceKind kind) {
   return "?";
 }
 
-std::string FormatTime(Duration time) {
-  const std::int64_t ns = time.count();
-  char text[40];
-  std::snprintf(text, sizeof text, "%lld.%09llds",
-                static_cast<long long>(ns / 1000000000),
-                static_cast<long long>(ns % 1000000000));
-  return text;
-}
-
 void Trace::Mix(std::uint64_t value) {
   // One multiply-xorshift round per 64-bit word (not byte-wise FNV: this is
   // on every scheduling step). Order-sensitive, platform-independent.

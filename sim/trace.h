@@ -79,9 +79,6 @@ class Trace {
   std::map<std::string, std::uint64_t, std::less<>> counters_;
 };
 
-// "1.500000000s": virtual time for humans.
-std::string FormatTime(Duration time);
-
 }  // namespace flowcheck::sim
 
 #endif  // FLOWCHECK_SIM_TRACE_H_
