@@ -12,6 +12,8 @@ std::string_view VerdictName(Verdict verdict) {
       return "FAIL";
     case Verdict::kNotApplicable:
       return "NOT APPLICABLE";
+    case Verdict::kCrash:
+      return "CRASH";
   }
   return "?";
 }
@@ -19,7 +21,8 @@ std::string_view VerdictName(Verdict verdict) {
 bool Certificate::passed() const {
   if (!crashes.empty()) return false;
   for (const ClauseResult& clause : clauses) {
-    if (clause.verdict == Verdict::kFail) return false;
+    if (clause.verdict == Verdict::kFail || clause.verdict == Verdict::kCrash)
+      return false;
   }
   return true;
 }

@@ -16,9 +16,15 @@
 
 namespace flowcheck::conformance {
 
-enum class Verdict { kPass, kFail, kNotApplicable };
+enum class Verdict {
+  kPass,           // exercised, and no violation of it was found
+  kFail,           // a violation was found: see the counterexamples
+  kNotApplicable,  // not exercised (a capability the world lacks, --only)
+  kCrash,          // a case that targets it crashed, hung or was killed
+                   // before it could be judged: see the crash lines
+};
 
-// "PASS", "FAIL", "NOT APPLICABLE".
+// "PASS", "FAIL", "NOT APPLICABLE", "CRASH".
 std::string_view VerdictName(Verdict verdict);
 
 // One violation found, with what is needed to see it again.

@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "conformance/isolate.h"
 #include "conformance/mutants.h"
 #include "conformance/observe.h"
 #include "conformance/program_gen.h"
@@ -30,7 +31,8 @@ struct CaseOutcome {
   Evidence evidence = Evidence::kExact;
   int programs = 0;  // property programs that ran (the "programs" case)
   std::vector<std::pair<Clause, Counterexample>> violations;
-  std::string error;  // the case could not run: why
+  std::vector<Observation> observations;  // an observation case's
+  std::string error;  // the case could not run, or crashed: why
 };
 
 nlohmann::json ToJson(const CaseOutcome& outcome) {
@@ -39,6 +41,11 @@ nlohmann::json ToJson(const CaseOutcome& outcome) {
   out["exact"] = outcome.evidence == Evidence::kExact;
   out["programs"] = outcome.programs;
   out["error"] = outcome.error;
+  out["observations"] = nlohmann::json::array();
+  for (const Observation& observation : outcome.observations) {
+    out["observations"].push_back(
+        {{"name", observation.name}, {"result", observation.result}});
+  }
   out["violations"] = nlohmann::json::array();
   for (const auto& [clause, example] : outcome.violations) {
     out["violations"].push_back({{"clause", std::string(ClauseId(clause))},
@@ -58,6 +65,10 @@ CaseOutcome FromJson(const nlohmann::json& in) {
       in.at("exact").get<bool>() ? Evidence::kExact : Evidence::kBounded;
   outcome.programs = in.at("programs").get<int>();
   outcome.error = in.at("error").get<std::string>();
+  for (const auto& o : in.at("observations")) {
+    outcome.observations.push_back(Observation{
+        o.at("name").get<std::string>(), o.at("result").get<std::string>()});
+  }
   for (const auto& v : in.at("violations")) {
     Counterexample example{v.at("source"), v.at("program"), v.at("violation"),
                            v.at("details"), v.at("replay")};
@@ -121,6 +132,7 @@ CaseOutcome RunScenarioCase(const FlowUnderTest& flow, const Scenario& scenario,
         "a Subject without inject_reset";
     return outcome;
   }
+  NoteProgress(0, "scenario " + scenario.id);
   const Execution execution = scenario.run(
       subject, options.seed, std::min(scenario.limit, options.watchdog));
   AddViolations(outcome, execution, scenario.id, scenario.story,
@@ -184,10 +196,24 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   std::optional<Execution> failing_execution;
   int runs = 0;
   Evidence evidence = Evidence::kExact;
+  // An exception from the flow must not be taken for a failing program
+  // (RapidCheck would shrink on it and swallow it): it is kept and rethrown
+  // out of the case, which reports it as a crash.
+  std::exception_ptr escaped;
   const auto property = [&] {
     const Program program = *GenProgram();
-    Subject subject = flow.make(program.seed);
-    Execution execution = RunProgram(subject, program, options.watchdog);
+    if (escaped) std::rethrow_exception(escaped);
+    NoteProgress(0, "property program " + std::to_string(runs + 1) + " (seed " +
+                        std::to_string(program.seed) + ")");
+    std::optional<Execution> run;
+    try {
+      Subject subject = flow.make(program.seed);
+      run = RunProgram(subject, program, options.watchdog);
+    } catch (...) {
+      escaped = std::current_exception();
+      throw;
+    }
+    Execution execution = std::move(*run);
     ++runs;
     if (execution.evidence() == Evidence::kBounded)
       evidence = Evidence::kBounded;
@@ -208,6 +234,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   const rc::detail::TestResult result = rc::detail::checkTestable(
       property, rc::detail::TestMetadata{"flowcheck.programs", flow.name},
       params, listener);
+  if (escaped) std::rethrow_exception(escaped);
   outcome.evidence = evidence;
   outcome.programs = runs;
   if (failing && failing_execution) {
@@ -226,84 +253,28 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   return outcome;
 }
 
-std::string SignalText(int signal_number) {
-  return "killed by signal " + std::to_string(signal_number) + " (" +
-         strsignal(signal_number) + ")";
-}
-
-// Runs `body` in a child process and returns what it reported; a crash or a
-// hang of the whole child becomes an outcome with `error` set.
-CaseOutcome Isolated(const std::function<CaseOutcome()>& body,
-                     std::chrono::seconds hard_limit) {
-  int fds[2];
-  if (pipe(fds) != 0) {
-    CaseOutcome outcome;
-    outcome.error =
-        std::string("cannot isolate the case: pipe: ") + strerror(errno);
-    return outcome;
-  }
-  std::fflush(nullptr);
-  const pid_t child = fork();
-  if (child < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    CaseOutcome outcome;
-    outcome.error =
-        std::string("cannot isolate the case: fork: ") + strerror(errno);
-    return outcome;
-  }
-  if (child == 0) {
-    close(fds[0]);
-    const std::string text = ToJson(body()).dump();
-    std::size_t written = 0;
-    while (written < text.size()) {
-      const ssize_t n =
-          write(fds[1], text.data() + written, text.size() - written);
-      if (n <= 0) _exit(3);
-      written += static_cast<std::size_t>(n);
-    }
-    close(fds[1]);
-    _exit(0);
-  }
-  close(fds[1]);
-  std::string text;
-  char chunk[65536];
-  const auto deadline = std::chrono::steady_clock::now() + hard_limit;
-  bool timed_out = false;
-  while (true) {
-    fd_set set;
-    FD_ZERO(&set);
-    FD_SET(fds[0], &set);
-    timeval tv{1, 0};
-    const int ready = select(fds[0] + 1, &set, nullptr, nullptr, &tv);
-    if (ready > 0) {
-      const ssize_t n = read(fds[0], chunk, sizeof chunk);
-      if (n <= 0) break;
-      text.append(chunk, static_cast<std::size_t>(n));
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      timed_out = true;
-      kill(child, SIGKILL);
-      break;
-    }
-  }
-  close(fds[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
+// Runs `body` as one case: in a child process within `limits` when
+// isolating, guarded against exceptions otherwise. A case that crashed,
+// hung or sent nothing readable comes back with `error` set, in words.
+CaseOutcome RunCase(const std::function<CaseOutcome()>& body,
+                    const CertifyOptions& options,
+                    const IsolationLimits& limits) {
+  const auto serialized = [&body] { return ToJson(body()).dump(); };
+  const CaseRun run = options.isolate ? RunIsolated(serialized, limits)
+                                      : RunGuarded(serialized);
   CaseOutcome outcome;
-  if (timed_out) {
-    outcome.error = "did not finish within " +
-                    std::to_string(hard_limit.count()) + " s and was killed";
-  } else if (WIFSIGNALED(status)) {
-    outcome.error = SignalText(WTERMSIG(status));
-  } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    outcome.error = "exited with status " + std::to_string(WEXITSTATUS(status));
-  } else {
-    try {
-      return FromJson(nlohmann::json::parse(text));
-    } catch (const std::exception& e) {
-      outcome.error = std::string("sent an unreadable result: ") + e.what();
-    }
+  if (!run.result) {
+    outcome.error = run.error;
+    return outcome;
+  }
+  try {
+    return FromJson(nlohmann::json::parse(*run.result));
+  } catch (const std::exception& e) {
+    // Only a child that wrote something other than our own JSON gets here.
+    outcome.error = std::string(
+                        "sent a result flowcheck cannot read (did "
+                        "the flow write to flowcheck's pipe?): ") +
+                    e.what();
   }
   return outcome;
 }
@@ -351,15 +322,34 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
         ClauseResult{clause, Verdict::kPass, 0, 0, {}, ""});
   }
   const bool can_reset = flow.capabilities.inject_reset;
-  auto run_case = [&](const std::function<CaseOutcome()>& body,
-                      std::chrono::seconds hard_limit) {
-    return options.isolate ? Isolated(body, hard_limit) : body();
+  // Bounds of an isolated case: no progress for the watchdog plus a grace
+  // period means a flow that never yields (or hangs in a system call); the
+  // total is a backstop far above any correct run.
+  IsolationLimits limits;
+  limits.stall_limit = options.watchdog + options.stall_grace;
+  limits.total_limit = 3 * options.watchdog + std::chrono::seconds(60);
+  limits.memory_bytes = options.case_memory_bytes;
+  IsolationLimits program_limits = limits;
+  program_limits.total_limit =
+      options.programs * (options.watchdog + options.stall_grace) +
+      std::chrono::seconds(60);
+
+  auto crashed = [&](const std::string& source, const std::string& what,
+                     const std::string& replay,
+                     const std::vector<Clause>& targets) {
+    certificate.crashes.push_back(Crash{source, what, replay});
+    for (Clause target : targets) {
+      ClauseResult& result = certificate.clauses[static_cast<int>(target)];
+      if (result.verdict == Verdict::kFail) continue;
+      result.verdict = Verdict::kCrash;
+      result.note = "the case " + source + " that targets it crashed: " + what;
+    }
   };
   auto absorb = [&](const CaseOutcome& outcome, const std::string& source,
                     const std::string& replay,
                     const std::vector<Clause>& targets) {
     if (!outcome.error.empty()) {
-      certificate.crashes.push_back(Crash{source, outcome.error, replay});
+      crashed(source, outcome.error, replay, targets);
       return;
     }
     if (outcome.evidence == Evidence::kBounded)
@@ -380,8 +370,8 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
 
   if (Selected(options, "programs")) {
     const CaseOutcome outcome =
-        run_case([&] { return RunProgramsCase(flow, options); },
-                 std::chrono::seconds(60 + options.programs * 5));
+        RunCase([&] { return RunProgramsCase(flow, options); }, options,
+                program_limits);
     absorb(outcome, "programs (seed " + std::to_string(options.seed) + ")",
            Replay(options, flow, "programs"), {});
     certificate.programs_run = outcome.programs;
@@ -390,7 +380,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
     report("programs: " + std::to_string(outcome.programs) + " run, " +
            (outcome.error.empty() ? std::to_string(outcome.violations.size()) +
                                         " clauses violated"
-                                  : outcome.error));
+                                  : "CRASH " + outcome.error));
   }
   for (const Scenario& scenario : AllScenarios()) {
     if (!Selected(options, scenario.id)) continue;
@@ -399,8 +389,8 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       continue;
     }
     const CaseOutcome outcome =
-        run_case([&] { return RunScenarioCase(flow, scenario, options); },
-                 std::chrono::seconds(60));
+        RunCase([&] { return RunScenarioCase(flow, scenario, options); },
+                options, limits);
     ++certificate.scenarios_run;
     absorb(outcome, scenario.id, Replay(options, flow, scenario.id),
            scenario.clauses);
@@ -412,21 +402,45 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
                       " clauses"));
   }
   if (Selected(options, "observations")) {
-    certificate.observations = Observe(flow, options.seed);
+    for (const ObservationCase& observation : AllObservations()) {
+      const CaseOutcome outcome = RunCase(
+          [&] {
+            NoteProgress(0, "observation " + observation.name);
+            CaseOutcome result;
+            result.observations.push_back(observation.run(flow, options.seed));
+            return result;
+          },
+          options, limits);
+      if (!outcome.error.empty() || outcome.observations.size() != 1) {
+        const std::string what = outcome.error.empty()
+                                     ? std::string("sent no observation")
+                                     : outcome.error;
+        crashed("observation '" + observation.name + "'", what,
+                Replay(options, flow, "observations"), {});
+        certificate.observations.push_back(
+            Observation{observation.name, "CRASH: " + what});
+        report("observation " + observation.name + ": CRASH " + what);
+        continue;
+      }
+      certificate.observations.push_back(outcome.observations.front());
+    }
     report("observations: " + std::to_string(certificate.observations.size()) +
            " recorded");
   }
 
   // Clauses nothing exercised, or that need what the world cannot do.
   for (ClauseResult& result : certificate.clauses) {
-    if (result.verdict == Verdict::kFail) continue;
+    if (result.verdict == Verdict::kFail || result.verdict == Verdict::kCrash)
+      continue;
     if (result.clause == Clause::kE1 && !can_reset) {
       result.verdict = Verdict::kNotApplicable;
       result.note =
           "needs an injected reset, which this flow's world cannot do";
     } else if (result.programs == 0 && result.scenarios == 0) {
       result.verdict = Verdict::kNotApplicable;
-      result.note = "not exercised in this run (see --only)";
+      result.note = options.only.empty()
+                        ? "not exercised: no program or scenario ran for it"
+                        : "not exercised in this run (see --only)";
     } else {
       result.note = std::to_string(result.programs) + " programs, " +
                     std::to_string(result.scenarios) + " scenarios; evidence " +

@@ -10,9 +10,14 @@
 //
 // Hygiene: a hanging implementation becomes a FAIL of the clause its
 // pending operations block (each case has a watchdog; the simulation proves
-// hangs exactly). With `isolate`, each case runs in a child process, so a
-// crash (segfault, abort) becomes a Crash line with its seed and replay
-// command while the rest of the suite still runs.
+// hangs exactly). With `isolate` (the default), every case -- the property
+// programs, each scenario, each observation -- runs in its own child
+// process bounded in time and memory (conformance/isolate.h), so a crash
+// (segfault, abort, an exception, exit(), a flow that never yields, a leak)
+// becomes a CRASH line in words with the case, where it was and its replay
+// command, the clauses that case targets say CRASH, and the rest of the
+// suite still runs. Without `isolate`, an exception from the flow is still
+// caught per case, but a crash or an exit() takes the process down.
 //
 // Certify never throws for a broken implementation; it reports. It does
 // check its options (an unknown `only` name is an error, see
@@ -37,13 +42,23 @@ struct CertifyOptions {
   std::uint64_t seed = 1;
   // Property programs that must pass (RapidCheck's max_success).
   int programs = 100;
-  // Run each case in a child process (crash isolation).
-  bool isolate = false;
+  // Run each case in a child process (crash isolation, time and memory
+  // bounds; conformance/isolate.h). Turn off only to debug a case in one
+  // process.
+  bool isolate = true;
   // Real-time worlds: the longest any one case (a program or a scenario)
   // may run before its watchdog cancels it and the pending operations are
   // judged. Scenarios with a shorter limit of their own keep it. Simulated
   // worlds do not wait in real time.
   Duration watchdog = std::chrono::seconds(10);
+  // Isolated cases, every world: a child that makes no progress (no flow
+  // operation invoked or completed) for watchdog + stall_grace is killed
+  // and reported -- a flow that spins without yielding, even in the
+  // simulation, is caught after this long.
+  Duration stall_grace = std::chrono::seconds(5);
+  // Isolated cases: the address-space limit of each case's child process,
+  // in bytes (0: none). Not enforced under ASan/TSan builds.
+  std::uint64_t case_memory_bytes = std::uint64_t{4} << 30;
   // Shrink a failing property program to a minimal one (RapidCheck). Off
   // only where just detection matters (a failure is then less readable).
   bool shrink = true;

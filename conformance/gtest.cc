@@ -4,6 +4,7 @@
 
 #include "conformance/certify.h"
 #include "conformance/report.h"
+#include "conformance/scenarios.h"
 
 namespace flowcheck::conformance {
 namespace {
@@ -43,6 +44,15 @@ TEST_P(FlowcheckConformance, Case) {
   options.seed = EnvNumber("FLOWCHECK_SEED", 1);
   options.programs = static_cast<int>(EnvNumber("FLOWCHECK_PROGRAMS", 100));
   options.only = {test_case.part};
+  // Each case in a child process, bounded in time and memory; set
+  // FLOWCHECK_ISOLATE=0 (bazel test --test_env=FLOWCHECK_ISOLATE=0) to debug
+  // a case in this process.
+  options.isolate = EnvNumber("FLOWCHECK_ISOLATE", 1) != 0;
+  options.watchdog = std::chrono::seconds(EnvNumber(
+      "FLOWCHECK_WATCHDOG_SECONDS",
+      static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::seconds>(options.watchdog)
+              .count())));
   options.replay_prefix = "FLOWCHECK_SEED=" + std::to_string(options.seed) +
                           " bazel test <this test> --test_filter=*" +
                           ConformanceCaseName({test_case, 0}) + " #";
@@ -54,13 +64,27 @@ TEST_P(FlowcheckConformance, Case) {
     }
     return;
   }
-  if (certificate.scenarios_run == 0 && certificate.programs_run == 0) {
+  const std::string table = RenderReport(certificate, ReportFormat::kTable);
+  // A crash is never a skip and never a pass.
+  for (const Crash& crash : certificate.crashes) {
+    ADD_FAILURE() << "CRASH in " << crash.source << ": " << crash.what
+                  << "\n  replay: " << crash.replay;
+  }
+  if (!certificate.crashes.empty()) FAIL() << table;
+  const Scenario* scenario = FindScenario(test_case.part);
+  if (scenario != nullptr && scenario->needs_reset &&
+      !test_case.flow.capabilities.inject_reset) {
     GTEST_SKIP() << test_case.part
                  << " is not applicable: it needs an injected reset, which "
-                    "this flow's world cannot do";
+                    "this flow's world cannot do (Capabilities::inject_reset)";
+  }
+  std::string failed;
+  for (Clause clause : certificate.failed_clauses()) {
+    failed += " " + std::string(ClauseId(clause));
   }
   EXPECT_TRUE(certificate.passed())
-      << RenderReport(certificate, ReportFormat::kTable);
+      << test_case.part << " found violations of:" << failed << "\n"
+      << table;
 }
 
 }  // namespace flowcheck::conformance

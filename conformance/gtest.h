@@ -14,9 +14,18 @@
 // Scenarios the flow's world cannot run (an injected reset) are skipped, not
 // passed. Link "//conformance:gtest".
 //
+// Each case runs in its own child process, bounded in time and memory
+// (conformance/isolate.h): a flow that crashes, throws, calls exit(0),
+// spins or leaks fails its test with a CRASH line in words -- it can never
+// pass it, skip it or take the other tests down.
+//
 // Environment: FLOWCHECK_SEED (default 1) and FLOWCHECK_PROGRAMS (default
-// 100) change the seed and the number of property programs; the tests shard
-// with Bazel's shard_count like any GoogleTest suite.
+// 100) change the seed and the number of property programs;
+// FLOWCHECK_ISOLATE=0 runs the cases in the test process (to debug one under
+// gdb); FLOWCHECK_WATCHDOG_SECONDS (default 10) bounds each real-time case,
+// and with 5 s more, any case that makes no progress. Bazel passes them with
+// --test_env. The tests shard with Bazel's shard_count like any GoogleTest
+// suite.
 #ifndef FLOWCHECK_CONFORMANCE_GTEST_H_
 #define FLOWCHECK_CONFORMANCE_GTEST_H_
 

@@ -196,11 +196,26 @@ Observation ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
 
 }  // namespace
 
+const std::vector<ObservationCase>& AllObservations() {
+  static const std::vector<ObservationCase>* all =
+      new std::vector<ObservationCase>{
+          {"double close", DoubleClose},
+          {"zero-length write", ZeroLengthWrite},
+          {"concurrent writers on one endpoint", ConcurrentWriters},
+          {"concurrent readers on one endpoint", ConcurrentReaders},
+          {"bytes accepted before write waits", BufferingDepth},
+          {"read after own close, peer silent", ReadAfterOwnClose},
+      };
+  return *all;
+}
+
 std::vector<Observation> Observe(const FlowUnderTest& flow,
                                  std::uint64_t seed) {
-  return {DoubleClose(flow, seed),       ZeroLengthWrite(flow, seed),
-          ConcurrentWriters(flow, seed), ConcurrentReaders(flow, seed),
-          BufferingDepth(flow, seed),    ReadAfterOwnClose(flow, seed)};
+  std::vector<Observation> out;
+  for (const ObservationCase& observation : AllObservations()) {
+    out.push_back(observation.run(flow, seed));
+  }
+  return out;
 }
 
 }  // namespace flowcheck::conformance

@@ -7,6 +7,8 @@
 #define FLOWCHECK_CONFORMANCE_OBSERVE_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "conformance/certificate.h"
@@ -14,7 +16,17 @@
 
 namespace flowcheck::conformance {
 
-// Runs each observation on a fresh pair from `flow`.
+// One spec-silent observation: its name and how to make it on a fresh pair
+// from `flow`.
+struct ObservationCase {
+  std::string name;  // "double close", as in Observation::name
+  std::function<Observation(const FlowUnderTest& flow, std::uint64_t seed)> run;
+};
+
+// Every observation, in report order.
+const std::vector<ObservationCase>& AllObservations();
+
+// Runs each observation on a fresh pair from `flow`, in this process.
 std::vector<Observation> Observe(const FlowUnderTest& flow, std::uint64_t seed);
 
 }  // namespace flowcheck::conformance

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "conformance/isolate.h"
 #include "model/history_gen.h"
 #include "model/recorder.h"
 
@@ -55,6 +56,58 @@ Task<void> RunReader(Flow& flow, int reads_after_eof) {
 }
 
 std::string_view Name(Side side) { return SideName(side); }
+
+// Notes each operation as it enters and leaves the flow under test, so that
+// an isolated case that crashes or hangs says where (conformance/isolate.h).
+// Costs a branch per operation outside an isolated child.
+class ProgressNotingFlow : public FlowWrapper {
+ public:
+  ProgressNotingFlow(std::unique_ptr<Flow> target, Side side)
+      : FlowWrapper(std::move(target)), side_(side) {}
+
+  Task<ReadResult> read() override {
+    Note("read()", false);
+    ReadResult result = co_await target().read();
+    Note("read()", true);
+    co_return result;
+  }
+  Task<WriteResult> write(Buffer buffer) override {
+    const std::string call =
+        ProgressNotesWanted()
+            ? "write(" + std::to_string(buffer.size()) + " bytes)"
+            : std::string();
+    Note(call, false);
+    WriteResult result = co_await target().write(std::move(buffer));
+    Note(call, true);
+    co_return result;
+  }
+  Task<WriteResult> writev(std::vector<Buffer> buffers) override {
+    std::string call;
+    if (ProgressNotesWanted()) {
+      std::size_t bytes = 0;
+      for (const Buffer& buffer : buffers) bytes += buffer.size();
+      call = "writev(" + std::to_string(buffers.size()) + " parts, " +
+             std::to_string(bytes) + " bytes)";
+    }
+    Note(call, false);
+    WriteResult result = co_await target().writev(std::move(buffers));
+    Note(call, true);
+    co_return result;
+  }
+  Task<void> close() override {
+    Note("close()", false);
+    co_await target().close();
+    Note("close()", true);
+  }
+
+ private:
+  void Note(std::string_view call, bool returned) const {
+    if (!ProgressNotesWanted()) return;
+    NoteProgress(1, std::string(SideName(side_)) + " " + std::string(call) +
+                        (returned ? " returned" : ""));
+  }
+  Side side_;
+};
 
 }  // namespace
 
@@ -168,8 +221,12 @@ Execution RunRecorded(Subject& subject, const Starter& start,
   {
     // The recorders take the endpoints over; they die after the tasks and
     // before the runtime (the order Subject keeps too).
-    RecordingFlow a(std::move(subject.a), Side::kA, history, runtime);
-    RecordingFlow b(std::move(subject.b), Side::kB, history, runtime);
+    RecordingFlow a(
+        std::make_unique<ProgressNotingFlow>(std::move(subject.a), Side::kA),
+        Side::kA, history, runtime);
+    RecordingFlow b(
+        std::make_unique<ProgressNotingFlow>(std::move(subject.b), Side::kB),
+        Side::kB, history, runtime);
     start(runtime, a, b, subject);
     execution.run =
         runtime.RunFor(runtime.is_simulated() ? kSimulatedTimeLimit : watchdog);

@@ -75,7 +75,7 @@ std::string Table(const Certificate& c) {
     out += Pad(std::string(ClauseId(r.clause)), 8) +
            Pad(std::string(VerdictName(r.verdict)), 16) +
            std::string(ClauseSummary(r.clause)) + "\n";
-    if (r.verdict == Verdict::kNotApplicable) {
+    if (r.verdict == Verdict::kNotApplicable || r.verdict == Verdict::kCrash) {
       out += Pad("", 24) + "(" + r.note + ")\n";
     }
   }
@@ -228,9 +228,11 @@ std::string XmlEscape(const std::string& text) {
 std::string Junit(const Certificate& c) {
   int failures = 0;
   int skipped = 0;
+  int errors = static_cast<int>(c.crashes.size());
   for (const ClauseResult& r : c.clauses) {
     failures += r.verdict == Verdict::kFail;
     skipped += r.verdict == Verdict::kNotApplicable;
+    errors += r.verdict == Verdict::kCrash;
   }
   const std::string suite = "flowcheck." + c.flow;
   char time[32];
@@ -239,8 +241,8 @@ std::string Junit(const Certificate& c) {
   out += "<testsuite name=\"" + XmlEscape(suite) + "\" tests=\"" +
          std::to_string(c.clauses.size() + c.crashes.size()) +
          "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-         std::to_string(c.crashes.size()) + "\" skipped=\"" +
-         std::to_string(skipped) + "\" time=\"" + time + "\">\n";
+         std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
+         "\" time=\"" + time + "\">\n";
   out += "  <properties><property name=\"seed\" value=\"" +
          std::to_string(c.seed) + "\"/><property name=\"evidence\" value=\"" +
          XmlEscape(std::string(EvidenceName(c.evidence))) +
@@ -258,6 +260,8 @@ std::string Junit(const Certificate& c) {
              "</failure>\n  ";
     } else if (r.verdict == Verdict::kNotApplicable) {
       out += "<skipped message=\"" + XmlEscape(r.note) + "\"/>";
+    } else if (r.verdict == Verdict::kCrash) {
+      out += "<error message=\"" + XmlEscape(r.note) + "\"/>";
     }
     out += "</testcase>\n";
   }

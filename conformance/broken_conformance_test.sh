@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the conformance suite registered for a broken flow (one breakage at
+# a time, conformance/broken_conformance_main.cc) and checks that every
+# breakage makes the test binary fail with a CRASH line naming the case --
+# never exit 0, never a skip, never a hang past its bound -- and that no
+# process is left behind.
+set -uo pipefail
+binary=$1
+failures=0
+
+check() {  # check BREAKAGE EXPECTED-TEXT
+  local breakage=$1 expected=$2 out status
+  out=$(FLOWCHECK_BREAKAGE=$breakage FLOWCHECK_PROGRAMS=3 \
+        FLOWCHECK_WATCHDOG_SECONDS=1 \
+        timeout 120 "$binary" \
+        --gtest_filter='*programs:*R4_integrity_2MiB' 2>&1)
+  status=$?
+  if [ "$status" -eq 0 ]; then
+    echo "FAIL $breakage: the suite exited 0"; failures=$((failures + 1)); return
+  fi
+  if [ "$status" -eq 124 ]; then
+    echo "FAIL $breakage: the suite hung (killed by timeout)"; failures=$((failures + 1)); return
+  fi
+  for text in "CRASH in programs (seed 1)" "CRASH in R4.integrity-2MiB" \
+              "$expected" "2 FAILED TESTS"; do
+    if ! grep -qF -- "$text" <<<"$out"; then
+      echo "FAIL $breakage: output lacks '$text'"; echo "$out" | tail -30
+      failures=$((failures + 1)); return
+    fi
+  done
+  if grep -q "SKIPPED" <<<"$out"; then
+    echo "FAIL $breakage: a crashed case was skipped"; failures=$((failures + 1)); return
+  fi
+  echo "ok $breakage: exit $status, crash lines say '$expected'"
+}
+
+check segfault "killed by signal 11 (Segmentation fault), while in: "
+check abort "killed by signal 6"
+check throw "threw std::runtime_error: the broken flow's read() threw"
+check exit0 "called exit(0) in the middle of the case"
+check spin "without progress"
+check close-pipe-spin "without progress"
+
+# Nothing of the runs above may still be running.
+# (A process whose command is the binary itself, not a shell mentioning it.)
+leftover='^[^ ]*broken_conformance_main( |$)'
+if pgrep -f "$leftover" >/dev/null; then
+  echo "FAIL: a broken_conformance_main process outlived its run"
+  pgrep -af "$leftover"
+  failures=$((failures + 1))
+fi
+[ "$failures" -eq 0 ] && echo "all breakages failed the suite, as they must"
+exit "$failures"
