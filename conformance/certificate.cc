@@ -14,6 +14,8 @@ std::string_view VerdictName(Verdict verdict) {
       return "NOT APPLICABLE";
     case Verdict::kCrash:
       return "CRASH";
+    case Verdict::kNotReached:
+      return "NOT REACHED";
   }
   return "?";
 }

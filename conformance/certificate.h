@@ -22,9 +22,12 @@ enum class Verdict {
   kNotApplicable,  // not exercised (a capability the world lacks, --only)
   kCrash,          // a case that targets it crashed, hung or was killed
                    // before it could be judged: see the crash lines
+  kNotReached,     // a case that targets it ran but was stopped before it
+                   // could be judged (the virtual time limit): the note
+                   // says why; neither PASS nor FAIL
 };
 
-// "PASS", "FAIL", "NOT APPLICABLE", "CRASH".
+// "PASS", "FAIL", "NOT APPLICABLE", "CRASH", "NOT REACHED".
 std::string_view VerdictName(Verdict verdict);
 
 // One violation found, with what is needed to see it again.
@@ -65,6 +68,9 @@ struct Certificate {
   Evidence evidence = Evidence::kExact;
   int programs_run = 0;
   int scenarios_run = 0;
+  // Property programs stopped by the virtual time limit: judged only up to
+  // it (what was pending then is undecided).
+  int programs_cut_off = 0;
   std::vector<ClauseResult> clauses;  // one per clause, in spec order
   std::vector<Crash> crashes;
   std::vector<Observation> observations;

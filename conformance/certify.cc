@@ -31,6 +31,7 @@ struct CaseOutcome {
   Evidence evidence = Evidence::kExact;
   int programs = 0;  // property programs that ran (the "programs" case)
   std::vector<std::pair<Clause, Counterexample>> violations;
+  int cut_off = 0;  // executions stopped by the virtual time limit
   std::vector<Observation> observations;  // an observation case's
   std::string error;  // the case could not run, or crashed: why
 };
@@ -41,6 +42,7 @@ nlohmann::json ToJson(const CaseOutcome& outcome) {
   out["exact"] = outcome.evidence == Evidence::kExact;
   out["programs"] = outcome.programs;
   out["error"] = outcome.error;
+  out["cut_off"] = outcome.cut_off;
   out["observations"] = nlohmann::json::array();
   for (const Observation& observation : outcome.observations) {
     out["observations"].push_back(
@@ -65,6 +67,7 @@ CaseOutcome FromJson(const nlohmann::json& in) {
       in.at("exact").get<bool>() ? Evidence::kExact : Evidence::kBounded;
   outcome.programs = in.at("programs").get<int>();
   outcome.error = in.at("error").get<std::string>();
+  outcome.cut_off = in.at("cut_off").get<int>();
   for (const auto& o : in.at("observations")) {
     outcome.observations.push_back(Observation{
         o.at("name").get<std::string>(), o.at("result").get<std::string>()});
@@ -134,9 +137,12 @@ CaseOutcome RunScenarioCase(const FlowUnderTest& flow, const Scenario& scenario,
   }
   NoteProgress(0, "scenario " + scenario.id);
   const Execution execution = scenario.run(
-      subject, options.seed, std::min(scenario.limit, options.watchdog));
+      subject, options.seed,
+      RunLimits{.watchdog = std::min(scenario.limit, options.watchdog),
+                .virtual_time = options.virtual_time_limit});
   AddViolations(outcome, execution, scenario.id, scenario.story,
                 Replay(options, flow, scenario.id));
+  outcome.cut_off = execution.cut_off() ? 1 : 0;
   return outcome;
 }
 
@@ -200,6 +206,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   // (RapidCheck would shrink on it and swallow it): it is kept and rethrown
   // out of the case, which reports it as a crash.
   std::exception_ptr escaped;
+  int cut_off = 0;
   const auto property = [&] {
     const Program program = *GenProgram();
     if (escaped) std::rethrow_exception(escaped);
@@ -208,13 +215,16 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
     std::optional<Execution> run;
     try {
       Subject subject = flow.make(program.seed);
-      run = RunProgram(subject, program, options.watchdog);
+      run = RunProgram(subject, program,
+                       RunLimits{.watchdog = options.watchdog,
+                                 .virtual_time = options.virtual_time_limit});
     } catch (...) {
       escaped = std::current_exception();
       throw;
     }
     Execution execution = std::move(*run);
     ++runs;
+    if (execution.cut_off()) ++cut_off;
     if (execution.evidence() == Evidence::kBounded)
       evidence = Evidence::kBounded;
     if (!execution.ok()) {
@@ -237,6 +247,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   if (escaped) std::rethrow_exception(escaped);
   outcome.evidence = evidence;
   outcome.programs = runs;
+  outcome.cut_off = cut_off;
   if (failing && failing_execution) {
     // The last failing run is RapidCheck's minimal (shrunk) program.
     AddViolations(outcome, *failing_execution, "programs", failing->ToString(),
@@ -355,7 +366,19 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
     if (outcome.evidence == Evidence::kBounded)
       certificate.evidence = Evidence::kBounded;
     for (Clause target : targets) {
-      ++certificate.clauses[static_cast<int>(target)].scenarios;
+      ClauseResult& result = certificate.clauses[static_cast<int>(target)];
+      if (outcome.cut_off > 0) {
+        if (result.verdict == Verdict::kPass) {
+          result.verdict = Verdict::kNotReached;
+          result.note = "the case " + source +
+                        " that targets it hit the virtual time limit (" +
+                        FormatTime(options.virtual_time_limit) +
+                        ") before it could be judged; a slower plan needs a "
+                        "larger --virtual-time-limit";
+        }
+        continue;
+      }
+      ++result.scenarios;
     }
     for (const auto& [clause, example] : outcome.violations) {
       ClauseResult& result = certificate.clauses[static_cast<int>(clause)];
@@ -375,8 +398,9 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
     absorb(outcome, "programs (seed " + std::to_string(options.seed) + ")",
            Replay(options, flow, "programs"), {});
     certificate.programs_run = outcome.programs;
+    certificate.programs_cut_off = outcome.cut_off;
     for (ClauseResult& result : certificate.clauses)
-      result.programs = outcome.programs;
+      result.programs = outcome.programs - outcome.cut_off;
     report("programs: " + std::to_string(outcome.programs) + " run, " +
            (outcome.error.empty() ? std::to_string(outcome.violations.size()) +
                                         " clauses violated"
@@ -430,12 +454,19 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
 
   // Clauses nothing exercised, or that need what the world cannot do.
   for (ClauseResult& result : certificate.clauses) {
-    if (result.verdict == Verdict::kFail || result.verdict == Verdict::kCrash)
+    if (result.verdict == Verdict::kFail || result.verdict == Verdict::kCrash ||
+        result.verdict == Verdict::kNotReached)
       continue;
     if (result.clause == Clause::kE1 && !can_reset) {
       result.verdict = Verdict::kNotApplicable;
       result.note =
           "needs an injected reset, which this flow's world cannot do";
+    } else if (result.programs == 0 && result.scenarios == 0 &&
+               certificate.programs_cut_off > 0) {
+      result.verdict = Verdict::kNotReached;
+      result.note = "every program that ran hit the virtual time limit (" +
+                    FormatTime(options.virtual_time_limit) +
+                    ") before it could be judged";
     } else if (result.programs == 0 && result.scenarios == 0) {
       result.verdict = Verdict::kNotApplicable;
       result.note = options.only.empty()

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "conformance/certificate.h"
+#include "conformance/program.h"
 #include "conformance/subject.h"
 
 namespace flowcheck::conformance {
@@ -51,6 +52,11 @@ struct CertifyOptions {
   // judged. Scenarios with a shorter limit of their own keep it. Simulated
   // worlds do not wait in real time.
   Duration watchdog = std::chrono::seconds(10);
+  // Simulated worlds: how much virtual time a case may take (it costs no
+  // real time). A case stopped there is cut off: its clauses say NOT
+  // REACHED with the reason, never FAIL -- a slow but valid plan does not
+  // fail a correct flow.
+  Duration virtual_time_limit = kSimulatedTimeLimit;
   // Isolated cases, every world: a child that makes no progress (no flow
   // operation invoked or completed) for watchdog + stall_grace is killed
   // and reported -- a flow that spins without yielding, even in the

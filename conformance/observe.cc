@@ -48,7 +48,7 @@ Observation DoubleClose(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(twice(a), "A-close-twice");
         runtime.spawn(b.close(), "B-close");
       },
-      std::chrono::milliseconds(500));
+      RunLimits{.watchdog = std::chrono::milliseconds(500)});
   const std::string second = Outcome(e, Side::kA, OpKind::kClose, 1);
   return {"double close",
           second == "returned"
@@ -67,7 +67,7 @@ Observation ZeroLengthWrite(const FlowUnderTest& flow, std::uint64_t seed) {
         };
         runtime.spawn(writes(a), "A-empty-writes");
       },
-      std::chrono::milliseconds(300));
+      RunLimits{.watchdog = std::chrono::milliseconds(300)});
   return {"zero-length write",
           "write of 0 bytes: " + Outcome(e, Side::kA, OpKind::kWrite, 0) +
               "; writev of no buffers: " +
@@ -94,7 +94,7 @@ Observation ConcurrentWriters(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(b.close(), "B-close");
         runtime.spawn(ReadToEnd(a, nullptr), "A-reader");
       },
-      std::chrono::seconds(5));
+      RunLimits{.watchdog = std::chrono::seconds(5)});
   int switches = 0;
   for (std::size_t i = 1; i < received->size(); ++i) {
     switches += (*received)[i] != (*received)[i - 1];
@@ -131,7 +131,7 @@ Observation ConcurrentReaders(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(ReadToEnd(b, nullptr), "B-reader-2");
         runtime.spawn(b.close(), "B-close");
       },
-      std::chrono::seconds(5));
+      RunLimits{.watchdog = std::chrono::seconds(5)});
   int data_reads = 0;
   for (const Operation& op : e.history.operations()) {
     if (op.side == Side::kB && op.kind == OpKind::kRead && op.completed() &&
@@ -159,7 +159,7 @@ Observation BufferingDepth(const FlowUnderTest& flow, std::uint64_t seed) {
         };
         runtime.spawn(writer(a), "A-writer");
       },
-      std::chrono::milliseconds(500));
+      RunLimits{.watchdog = std::chrono::milliseconds(500)});
   std::uint64_t accepted = 0;
   bool waited = false;
   for (const Operation& op : e.history.operations()) {
@@ -188,7 +188,7 @@ Observation ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(a.close(), "A-close");  // pends: B never closes
         runtime.spawn(read_later(a, runtime), "A-read-after-close");
       },
-      std::chrono::milliseconds(300));
+      RunLimits{.watchdog = std::chrono::milliseconds(300)});
   return {"read after own close, peer silent",
           "A's read " + Outcome(e, Side::kA, OpKind::kRead, 0) +
               " (C3 expects it to stay pending)"};

@@ -205,7 +205,7 @@ std::string Execution::Explain() const {
 }
 
 Execution RunRecorded(Subject& subject, const Starter& start,
-                      Duration watchdog) {
+                      const RunLimits& limits) {
   Execution execution;
   History& history = execution.history;
   Runtime& runtime = *subject.runtime;
@@ -228,11 +228,18 @@ Execution RunRecorded(Subject& subject, const Starter& start,
         std::make_unique<ProgressNotingFlow>(std::move(subject.b), Side::kB),
         Side::kB, history, runtime);
     start(runtime, a, b, subject);
+    const bool simulated = runtime.is_simulated();
     execution.run =
-        runtime.RunFor(runtime.is_simulated() ? kSimulatedTimeLimit : watchdog);
-    // Judged as quiescent either way: exactly so when the run proved it,
-    // after a bounded wait otherwise (execution.evidence() says which).
-    history.End(HistoryEnd::kQuiescent, runtime.now());
+        runtime.RunFor(simulated ? limits.virtual_time : limits.watchdog);
+    // Quiescent when the run proved it; a real-time run that waited its
+    // whole watchdog is judged as if it were (bounded evidence); a
+    // simulated run stopped by its virtual limit proved nothing about what
+    // was pending, so that stays undecided.
+    HistoryEnd end = HistoryEnd::kQuiescent;
+    if (!execution.run.exact) {
+      end = simulated ? HistoryEnd::kCutOff : HistoryEnd::kWaitedOut;
+    }
+    history.End(end, runtime.now());
     runtime.DestroyTasks();
   }
   subject.faults->Listen(nullptr);
@@ -241,7 +248,7 @@ Execution RunRecorded(Subject& subject, const Starter& start,
 }
 
 Execution RunProgram(Subject& subject, const Program& original,
-                     Duration watchdog) {
+                     const RunLimits& limits) {
   Program program = original;
   program.Normalize();
   return RunRecorded(
@@ -262,7 +269,7 @@ Execution RunProgram(Subject& subject, const Program& original,
                         "B-reader-" + std::to_string(i + 1));
         }
       },
-      watchdog);
+      limits);
 }
 
 }  // namespace flowcheck::conformance

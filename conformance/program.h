@@ -72,14 +72,30 @@ struct Execution {
 
   bool ok() const { return verdict.ok(); }
   Evidence evidence() const { return EvidenceOf(run); }
+  // Whether a simulated run hit its virtual time limit: what was still
+  // pending then was not judged (the history is cut off), and the case
+  // says "not reached", never PASS or FAIL, for what it could not see.
+  bool cut_off() const { return history.end() == HistoryEnd::kCutOff; }
   // The verdict, the pending tasks and the history, for a report.
   std::string Explain() const;
 };
 
 // How long a simulated run may go on in virtual time before it is stopped
-// (it costs no real time; correct runs end long before). Real-time worlds
-// use the caller's watchdog instead.
+// (it costs no real time; correct runs on most plans end long before; a
+// slow plan -- 1 KiB/s links, hour-long close delays -- may not, and its
+// cases are then cut off, not failed). Real-time worlds use the caller's
+// watchdog instead.
 inline constexpr Duration kSimulatedTimeLimit = std::chrono::hours(1);
+
+// How long one case may run before its pending operations are judged.
+struct RunLimits {
+  // Real-time worlds: the watchdog (steady clock). Pending operations are
+  // then judged as if final (bounded evidence).
+  Duration watchdog = std::chrono::seconds(10);
+  // Simulated worlds: virtual time (costs no real time). Pending
+  // operations are then undecided: the case is cut off, not judged.
+  Duration virtual_time = kSimulatedTimeLimit;
+};
 
 // Spawns a case's tasks on the recorded endpoints `a` and `b` of `subject`
 // (whose own a and b are null by then; its runtime and inject_reset are
@@ -89,18 +105,20 @@ using Starter =
 
 // Runs the tasks `start` spawns on `subject` (fresh; its endpoints are
 // consumed), records every operation, runs the runtime with RunFor --
-// `watchdog` of real time, or kSimulatedTimeLimit of virtual time where the
-// runtime is simulated -- and judges the history. A run that stopped on its
-// limit is judged as quiescent: evidence kBounded, which the report names.
-// The building block of programs and scenarios.
+// limits.watchdog of real time, or limits.virtual_time where the runtime is
+// simulated -- and judges the history. A real-time run that
+// waited out its watchdog is judged as if quiescent (HistoryEnd::kWaitedOut:
+// evidence kBounded, which the report names); a simulated run that hit its
+// virtual limit is cut off (pending operations undecided, cut_off()). The
+// building block of programs and scenarios.
 Execution RunRecorded(Subject& subject, const Starter& start,
-                      Duration watchdog);
+                      const RunLimits& limits);
 
 // Runs `program` on `subject` (which must be fresh; its endpoints are
 // consumed: afterwards subject.a and subject.b are null) as RunRecorded
 // does.
 Execution RunProgram(Subject& subject, const Program& program,
-                     Duration watchdog = std::chrono::seconds(10));
+                     const RunLimits& limits = {});
 
 // The tasks and I/O still pending in `report`, one indented line each
 // ("  task 'A-reader' waits on ..."), for counterexamples.

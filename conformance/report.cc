@@ -19,22 +19,32 @@ std::string Seconds(double seconds) {
 
 std::string Header(const Certificate& c) {
   return "seed " + std::to_string(c.seed) + ", " +
-         std::to_string(c.programs_run) + " property programs, " +
-         std::to_string(c.scenarios_run) + " scenarios, evidence " +
+         std::to_string(c.programs_run) + " property programs" +
+         (c.programs_cut_off > 0
+              ? " (" + std::to_string(c.programs_cut_off) +
+                    " stopped at the virtual time limit, judged up to it)"
+              : std::string()) +
+         ", " + std::to_string(c.scenarios_run) + " scenarios, evidence " +
          std::string(EvidenceName(c.evidence)) + ", " + Seconds(c.seconds);
 }
 
 std::string ResultLine(const Certificate& c) {
   const std::vector<Clause> failed = c.failed_clauses();
   int not_applicable = 0;
+  int not_reached = 0;
   for (const ClauseResult& r : c.clauses) {
     not_applicable += r.verdict == Verdict::kNotApplicable;
+    not_reached += r.verdict == Verdict::kNotReached;
   }
   if (c.passed()) {
     return "RESULT: PASS -- " +
-           std::to_string(c.clauses.size() - not_applicable) + " clauses hold" +
+           std::to_string(c.clauses.size() - not_applicable - not_reached) +
+           " clauses hold" +
            (not_applicable > 0
                 ? ", " + std::to_string(not_applicable) + " not applicable"
+                : std::string()) +
+           (not_reached > 0
+                ? ", " + std::to_string(not_reached) + " not reached"
                 : std::string());
   }
   std::string out = "RESULT: FAIL --";
@@ -75,7 +85,7 @@ std::string Table(const Certificate& c) {
     out += Pad(std::string(ClauseId(r.clause)), 8) +
            Pad(std::string(VerdictName(r.verdict)), 16) +
            std::string(ClauseSummary(r.clause)) + "\n";
-    if (r.verdict == Verdict::kNotApplicable || r.verdict == Verdict::kCrash) {
+    if (r.verdict != Verdict::kPass && r.verdict != Verdict::kFail) {
       out += Pad("", 24) + "(" + r.note + ")\n";
     }
   }
@@ -158,6 +168,7 @@ std::string Json(const Certificate& c) {
   out["seed"] = c.seed;
   out["evidence"] = c.evidence == Evidence::kExact ? "exact" : "bounded";
   out["programs_run"] = c.programs_run;
+  out["programs_cut_off"] = c.programs_cut_off;
   out["scenarios_run"] = c.scenarios_run;
   out["seconds"] = c.seconds;
   out["passed"] = c.passed();
@@ -231,7 +242,8 @@ std::string Junit(const Certificate& c) {
   int errors = static_cast<int>(c.crashes.size());
   for (const ClauseResult& r : c.clauses) {
     failures += r.verdict == Verdict::kFail;
-    skipped += r.verdict == Verdict::kNotApplicable;
+    skipped += r.verdict == Verdict::kNotApplicable ||
+               r.verdict == Verdict::kNotReached;
     errors += r.verdict == Verdict::kCrash;
   }
   const std::string suite = "flowcheck." + c.flow;
@@ -258,7 +270,8 @@ std::string Junit(const Certificate& c) {
              XmlEscape("case:\n" + e.program + "replay: " + e.replay + "\n" +
                        e.details) +
              "</failure>\n  ";
-    } else if (r.verdict == Verdict::kNotApplicable) {
+    } else if (r.verdict == Verdict::kNotApplicable ||
+               r.verdict == Verdict::kNotReached) {
       out += "<skipped message=\"" + XmlEscape(r.note) + "\"/>";
     } else if (r.verdict == Verdict::kCrash) {
       out += "<error message=\"" + XmlEscape(r.note) + "\"/>";

@@ -16,13 +16,14 @@ ProgramOp Close() { return {Kind::kClose, {}, 0}; }
 ProgramOp Pause(std::uint32_t us) { return {Kind::kPause, {}, us}; }
 
 // A scenario that is just a program.
-std::function<Execution(Subject&, std::uint64_t, Duration)> ProgramCase(
+std::function<Execution(Subject&, std::uint64_t, const RunLimits&)> ProgramCase(
     Program program) {
-  return [program](Subject& subject, std::uint64_t seed, Duration limit) {
-    Program seeded = program;
-    seeded.seed = seed;
-    return RunProgram(subject, seeded, limit);
-  };
+  return
+      [program](Subject& subject, std::uint64_t seed, const RunLimits& limit) {
+        Program seeded = program;
+        seeded.seed = seed;
+        return RunProgram(subject, seeded, limit);
+      };
 }
 
 Buffer Pattern(std::uint64_t seed, Side side, std::uint64_t& offset,
@@ -53,7 +54,7 @@ Task<void> ReadToEnd(Flow& flow) {
 
 // W1 without a close: A writes three times; B reads until it has them all.
 Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
-                                Duration limit) {
+                                const RunLimits& limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, Subject&) {
@@ -70,7 +71,7 @@ Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
 }
 
 // R1: B reads; nobody writes or closes. The read must stay pending.
-Execution ReadPends(Subject& subject, std::uint64_t, Duration limit) {
+Execution ReadPends(Subject& subject, std::uint64_t, const RunLimits& limit) {
   return RunRecorded(
       subject,
       [](Runtime& runtime, Flow&, Flow& b, Subject&) {
@@ -80,7 +81,8 @@ Execution ReadPends(Subject& subject, std::uint64_t, Duration limit) {
 }
 
 // X1: 1,000 round trips of one byte each, then both close.
-Execution PingPong(Subject& subject, std::uint64_t seed, Duration limit) {
+Execution PingPong(Subject& subject, std::uint64_t seed,
+                   const RunLimits& limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, Subject&) {
@@ -118,7 +120,7 @@ Execution PingPong(Subject& subject, std::uint64_t seed, Duration limit) {
 
 // E1: a reset in the middle of a transfer; everything pending must fail.
 Execution ResetMidTransfer(Subject& subject, std::uint64_t seed,
-                           Duration limit) {
+                           const RunLimits& limit) {
   return RunRecorded(
       subject,
       [seed](Runtime& runtime, Flow& a, Flow& b, Subject& world) {
@@ -156,7 +158,8 @@ std::vector<Scenario> Build() {
   std::vector<Scenario> all;
   auto add =
       [&all](std::string id, std::string story, std::vector<Clause> clauses,
-             std::function<Execution(Subject&, std::uint64_t, Duration)> run,
+             std::function<Execution(Subject&, std::uint64_t, const RunLimits&)>
+                 run,
              bool needs_reset = false,
              Duration limit = std::chrono::seconds(10)) {
         all.push_back(Scenario{std::move(id), std::move(story),

@@ -28,9 +28,10 @@ struct Scenario {
   // How long a real-time world may take (watchdog). Scenarios that prove
   // "stays pending" in real time wait this long, then judge.
   Duration limit = std::chrono::seconds(10);
-  // Runs the scenario on a fresh subject; `limit` is the watchdog to use
-  // (at most this scenario's `limit`).
-  std::function<Execution(Subject& subject, std::uint64_t seed, Duration limit)>
+  // Runs the scenario on a fresh subject within `limits` (whose watchdog
+  // is at most this scenario's `limit`).
+  std::function<Execution(Subject& subject, std::uint64_t seed,
+                          const RunLimits& limits)>
       run;
 };
 

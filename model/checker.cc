@@ -60,7 +60,10 @@ class Checker {
       CheckCloses(side);
     }
     CheckSnapshots();
-    if (history_.end() == HistoryEnd::kQuiescent) CheckPendingAtQuiescence();
+    if (history_.end() == HistoryEnd::kQuiescent ||
+        history_.end() == HistoryEnd::kWaitedOut) {
+      CheckPendingAtQuiescence();
+    }
     std::stable_sort(
         result_.violations.begin(), result_.violations.end(),
         [](const Violation& a, const Violation& b) { return a.seq < b.seq; });

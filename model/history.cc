@@ -178,6 +178,11 @@ std::string History::ToString() const {
       out += "(quiescent at " + FormatTime(end_time_) +
              ": pending operations would stay pending forever)\n";
       break;
+    case HistoryEnd::kWaitedOut:
+      out += "(waited out at " + FormatTime(end_time_) +
+             ": pending operations are judged as if they stayed pending; "
+             "real time cannot prove that they would have)\n";
+      break;
     case HistoryEnd::kCutOff:
       out += "(cut off at " + FormatTime(end_time_) +
              ": pending operations are undecided)\n";

@@ -108,7 +108,11 @@ struct FaultRecord {
 enum class HistoryEnd {
   kOpen,       // still being recorded
   kQuiescent,  // nothing more could ever happen: pending is final
-  kCutOff,     // stopped by a watchdog or limit: pending is undecided
+  kWaitedOut,  // a real-time run waited its whole watchdog: pending
+               // operations are judged as if final (bounded evidence --
+               // they might have completed later)
+  kCutOff,     // stopped by a limit before it could be judged (e.g. the
+               // simulation's virtual time limit): pending is undecided
 };
 
 class History {
