@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "conformance/program.h"
@@ -36,7 +37,7 @@ std::string Outcome(const Execution& e, Side side, OpKind kind, int nth) {
   return "never called";
 }
 
-Observation DoubleClose(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string DoubleClose(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
@@ -50,13 +51,12 @@ Observation DoubleClose(const FlowUnderTest& flow, std::uint64_t seed) {
       },
       std::chrono::milliseconds(500));
   const std::string second = Outcome(e, Side::kA, OpKind::kClose, 1);
-  return {"double close",
-          second == "returned"
-              ? "a second close on the same endpoint returns"
-              : "a second close on the same endpoint is " + second};
+  return second == "returned"
+             ? "a second close on the same endpoint returns"
+             : "a second close on the same endpoint is " + second;
 }
 
-Observation ZeroLengthWrite(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string ZeroLengthWrite(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
@@ -68,13 +68,11 @@ Observation ZeroLengthWrite(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(writes(a), "A-empty-writes");
       },
       std::chrono::milliseconds(300));
-  return {"zero-length write",
-          "write of 0 bytes: " + Outcome(e, Side::kA, OpKind::kWrite, 0) +
-              "; writev of no buffers: " +
-              Outcome(e, Side::kA, OpKind::kWritev, 0)};
+  return "write of 0 bytes: " + Outcome(e, Side::kA, OpKind::kWrite, 0) +
+         "; writev of no buffers: " + Outcome(e, Side::kA, OpKind::kWritev, 0);
 }
 
-Observation ConcurrentWriters(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string ConcurrentWriters(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   auto received = std::make_shared<std::string>();
   RunRecorded(
@@ -111,10 +109,10 @@ Observation ConcurrentWriters(const FlowUnderTest& flow, std::uint64_t seed) {
     result = "two concurrent 64 KiB writes arrive interleaved (" +
              std::to_string(switches) + " switches between them)";
   }
-  return {"concurrent writers on one endpoint", result};
+  return result;
 }
 
-Observation ConcurrentReaders(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string ConcurrentReaders(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
@@ -139,13 +137,12 @@ Observation ConcurrentReaders(const FlowUnderTest& flow, std::uint64_t seed) {
       ++data_reads;
     }
   }
-  return {"concurrent readers on one endpoint",
-          std::to_string(data_reads) +
-              " reads returned data to two concurrent readers of 20 x 1 KiB; "
-              "each byte went to exactly one reader"};
+  return std::to_string(data_reads) +
+         " reads returned data to two concurrent readers of 20 x 1 KiB; "
+         "each byte went to exactly one reader";
 }
 
-Observation BufferingDepth(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string BufferingDepth(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   constexpr std::uint64_t kChunk = 4096;
   constexpr int kMaxChunks = 4096;  // 16 MiB
@@ -173,10 +170,10 @@ Observation BufferingDepth(const FlowUnderTest& flow, std::uint64_t seed) {
                    " KiB are accepted with nobody reading"
              : "accepted all " + std::to_string(accepted / 1024) +
                    " KiB written with nobody reading (no limit seen)";
-  return {"bytes accepted before write waits", result};
+  return result;
 }
 
-Observation ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
+std::string ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
   Subject subject = flow.make(seed);
   const Execution e = RunRecorded(
       subject,
@@ -189,18 +186,43 @@ Observation ReadAfterOwnClose(const FlowUnderTest& flow, std::uint64_t seed) {
         runtime.spawn(read_later(a, runtime), "A-read-after-close");
       },
       std::chrono::milliseconds(300));
-  return {"read after own close, peer silent",
-          "A's read " + Outcome(e, Side::kA, OpKind::kRead, 0) +
-              " (C3 expects it to stay pending)"};
+  return "A's read " + Outcome(e, Side::kA, OpKind::kRead, 0) +
+         " (C3 expects it to stay pending)";
 }
+
+// Every observation, in the order Observe reports them: its name, and the
+// function that runs it on a fresh pair and describes what happened.
+struct ObservationKind {
+  std::string_view name;
+  std::string (*run)(const FlowUnderTest& flow, std::uint64_t seed);
+};
+
+constexpr ObservationKind kObservations[] = {
+    {"double close", &DoubleClose},
+    {"zero-length write", &ZeroLengthWrite},
+    {"concurrent writers on one endpoint", &ConcurrentWriters},
+    {"concurrent readers on one endpoint", &ConcurrentReaders},
+    {"bytes accepted before write waits", &BufferingDepth},
+    {"read after own close, peer silent", &ReadAfterOwnClose},
+};
 
 }  // namespace
 
+std::vector<std::string> ObservationNames() {
+  std::vector<std::string> names;
+  for (const ObservationKind& kind : kObservations) {
+    names.emplace_back(kind.name);
+  }
+  return names;
+}
+
 std::vector<Observation> Observe(const FlowUnderTest& flow,
                                  std::uint64_t seed) {
-  return {DoubleClose(flow, seed),       ZeroLengthWrite(flow, seed),
-          ConcurrentWriters(flow, seed), ConcurrentReaders(flow, seed),
-          BufferingDepth(flow, seed),    ReadAfterOwnClose(flow, seed)};
+  std::vector<Observation> observations;
+  for (const ObservationKind& kind : kObservations) {
+    observations.push_back({std::string(kind.name), kind.run(flow, seed)});
+  }
+  return observations;
 }
 
 }  // namespace flowcheck::conformance

@@ -7,6 +7,7 @@
 #define FLOWCHECK_CONFORMANCE_OBSERVE_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "conformance/certificate.h"
@@ -14,8 +15,14 @@
 
 namespace flowcheck::conformance {
 
-// Runs each observation on a fresh pair from `flow`.
+// Runs each observation on a fresh pair from `flow`: one Observation per
+// name of ObservationNames(), in that order, each with a non-empty result.
+// A flow that hangs or fails an operation is described, not judged.
 std::vector<Observation> Observe(const FlowUnderTest& flow, std::uint64_t seed);
+
+// The names of the observations Observe makes ("double close", ...), in
+// its order: for tests and tools that check every one of them ran.
+std::vector<std::string> ObservationNames();
 
 }  // namespace flowcheck::conformance
 
