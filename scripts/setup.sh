@@ -12,9 +12,7 @@ packages=(
   bazel-bootstrap      # Bazel 4.2, WORKSPACE mode (offline stand-ins in third_party/)
   g++                  # default compiler
   libgtest-dev         # GoogleTest
-  libgmock-dev         # GoogleMock
   librapidcheck-dev    # RapidCheck property tests
-  libabsl-dev          # Abseil
   libbenchmark-dev     # Google Benchmark (bench/)
   libasio-dev          # standalone Asio (flows/)
   nlohmann-json3-dev   # JSON reports
