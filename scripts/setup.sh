@@ -16,7 +16,8 @@ packages=(
   libbenchmark-dev     # Google Benchmark (bench/)
   libasio-dev          # standalone Asio (flows/)
   nlohmann-json3-dev   # JSON reports
-  clang                # clang-14: the fuzz config
+  clang                # clang-14: the clang and fuzz configs
+  clang-format         # the formatting check in .ci/run
   libfuzzer-14-dev     # libFuzzer (fuzz/)
 )
 
