@@ -2,6 +2,7 @@
 
 #include "conformance/real_subject.h"
 #include "conformance/sim_subject.h"
+#include "flow/check.h"
 
 namespace flowcheck::conformance {
 
@@ -18,6 +19,19 @@ std::optional<FlowUnderTest> FindBuiltinFlow(const std::string& name) {
     if (flow.name == name) return flow;
   }
   return std::nullopt;
+}
+
+FlowUnderTest BuiltinFlow(const std::string& name) {
+  std::optional<FlowUnderTest> flow = FindBuiltinFlow(name);
+  if (!flow) {
+    std::string names;
+    for (const FlowUnderTest& builtin : BuiltinFlows()) {
+      names += (names.empty() ? "" : ", ") + builtin.name;
+    }
+    FLOWCHECK_CHECK(false, "no built-in flow is called '" + name +
+                               "'; the built-in flows are: " + names);
+  }
+  return *std::move(flow);
 }
 
 }  // namespace flowcheck::conformance

@@ -17,6 +17,12 @@ std::vector<FlowUnderTest> BuiltinFlows();
 // The built-in flow called `name`, or nullopt.
 std::optional<FlowUnderTest> FindBuiltinFlow(const std::string& name);
 
+// The built-in flow called `name`, for code that names one in its source
+// (tests, fuzz targets), so that reordering BuiltinFlows() cannot silently
+// swap flows. A failed check (FLOWCHECK_CHECK, naming every built-in flow)
+// if there is none: a typo in the caller, never a runtime condition.
+FlowUnderTest BuiltinFlow(const std::string& name);
+
 }  // namespace flowcheck::conformance
 
 #endif  // FLOWCHECK_CONFORMANCE_BUILTIN_H_

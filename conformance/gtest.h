@@ -10,7 +10,10 @@
 // registers one test per part of the suite -- the property programs, each
 // named scenario (named after its clause: MyFlow/FlowcheckConformance.Case/
 // R5_drain_before_eof), and the observations -- so `bazel test` shows which
-// clause failed, with the counterexample and a replay line in the log.
+// clause failed, with the counterexample and a replay line in the log. The
+// observations are reported, never judged: that test fails only if one of
+// them did not run or said nothing; each result is printed and recorded as
+// a test property (RecordProperty, in the XML report).
 // Scenarios the flow's world cannot run (an injected reset) are skipped, not
 // passed. Link "//conformance:gtest".
 //

@@ -31,17 +31,22 @@ class MutantFlow : public FlowWrapper {
         side_(side),
         shared_(std::move(shared)) {}
 
+  // Marks this side closed, then closes the wrapped flow. Only mutants that
+  // break close override it; they call MarkClosed() first, or the peer's
+  // peer_closed() would never hold.
+  Task<void> close() override {
+    MarkClosed();
+    co_await target().close();
+  }
+
  protected:
   int me() const { return static_cast<int>(side_); }
   int peer() const { return 1 - me(); }
   bool self_closed() const { return shared_->closed[me()]; }
   bool peer_closed() const { return shared_->closed[peer()]; }
   Runtime& runtime() { return *shared_->runtime; }
-  // Marks this side closed, then closes the wrapped flow.
-  Task<void> MarkAndClose() {
-    shared_->closed[me()] = true;
-    co_await target().close();
-  }
+  // Tells the peer's mutant that this side has called close.
+  void MarkClosed() { shared_->closed[me()] = true; }
 
   Side side_;
   std::shared_ptr<Shared> shared_;
@@ -57,7 +62,6 @@ class EmptyData : public MutantFlow {
     if (++reads_ % 3 == 2) co_return ReadResult::Data(Buffer());
     co_return co_await target().read();
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // R5: once the peer has closed, Eof at once, whatever is still in flight.
@@ -68,7 +72,6 @@ class EofBeforeDrain : public MutantFlow {
     if (peer_closed()) co_return ReadResult::Eof();
     co_return co_await target().read();
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // R6: Eof after the first 100 bytes, closed or not.
@@ -81,7 +84,6 @@ class EofWithoutClose : public MutantFlow {
     if (result.is_data()) bytes_read_ += result.data().size();
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // R4 (three ways): the 2nd Data of 2+ bytes loses / repeats / flips a byte.
@@ -110,7 +112,6 @@ class ByteMangler : public MutantFlow {
     }
     co_return ReadResult::Data(Buffer::FromString(std::move(bytes)));
   }
-  Task<void> close() override { return MarkAndClose(); }
 
  private:
   How how_;
@@ -130,7 +131,6 @@ class ReuseReadBuffer : public MutantFlow {
     storage_->replace(0, bytes.size(), bytes);
     co_return ReadResult::Data(Buffer::Adopt(storage_, 0, bytes.size()));
   }
-  Task<void> close() override { return MarkAndClose(); }
 
  private:
   std::shared_ptr<std::string> storage_ = std::make_shared<std::string>();
@@ -148,7 +148,7 @@ class HoldWrites : public MutantFlow {
     co_return co_await target().write(std::move(buffer));
   }
   Task<void> close() override {
-    shared_->closed[me()] = true;
+    MarkClosed();
     if (!held_.empty()) co_await target().writev(std::move(held_));
     co_await target().close();
   }
@@ -170,7 +170,6 @@ class OkAfterClose : public MutantFlow {
     if (self_closed()) co_return WriteResult::Ok();
     co_return co_await target().writev(std::move(buffers));
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // W3: writev sends its buffers in reverse order.
@@ -181,7 +180,6 @@ class WritevReorders : public MutantFlow {
     std::reverse(buffers.begin(), buffers.end());
     co_return co_await target().writev(std::move(buffers));
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // W4: the flow scribbles on the caller's buffer after sending it.
@@ -198,7 +196,6 @@ class ScribbleOnWrites : public MutantFlow {
     }
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // C1: close discards the last write instead of flushing it.
@@ -216,7 +213,6 @@ class CloseDropsLastWrite : public MutantFlow {
     last_ = std::move(buffer);  // sent by the next write, or lost at close
     co_return WriteResult::Ok();
   }
-  Task<void> close() override { return MarkAndClose(); }
 
  private:
   std::optional<Buffer> last_;
@@ -231,7 +227,6 @@ class NoEofAfterDrain : public MutantFlow {
     if (result.is_eof()) co_await Forever{};
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // C3: after this endpoint's own close, its reads return Eof.
@@ -242,7 +237,6 @@ class HalfCloseKillsReads : public MutantFlow {
     if (self_closed()) co_return ReadResult::Eof();
     co_return co_await target().read();
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // C4: close returns at once; the real close runs in the background.
@@ -250,7 +244,7 @@ class CloseReturnsEarly : public MutantFlow {
  public:
   using MutantFlow::MutantFlow;
   Task<void> close() override {
-    shared_->closed[me()] = true;
+    MarkClosed();
     runtime().spawn(CloseTarget(), "mutant-background-close");
     co_return;
   }
@@ -264,7 +258,7 @@ class CloseNeverReturns : public MutantFlow {
  public:
   using MutantFlow::MutantFlow;
   Task<void> close() override {
-    shared_->closed[me()] = true;
+    MarkClosed();
     co_await target().close();
     co_await Forever{};
   }
@@ -280,7 +274,6 @@ class HangAfterEof : public MutantFlow {
     saw_eof_ = result.is_eof();
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 
  private:
   bool saw_eof_ = false;
@@ -296,7 +289,6 @@ class SpuriousError : public MutantFlow {
     }
     co_return co_await target().read();
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // X1: a write waits (forever) while a read is pending on the same endpoint.
@@ -317,7 +309,6 @@ class HalfDuplex : public MutantFlow {
     if (reading_ > 0 && TotalSize(buffers) > 0) co_await Forever{};
     co_return co_await target().writev(std::move(buffers));
   }
-  Task<void> close() override { return MarkAndClose(); }
 
  private:
   int reading_ = 0;
@@ -332,7 +323,6 @@ class ErrorAsEof : public MutantFlow {
     if (result.is_error()) co_return ReadResult::Eof();
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 // E1: errors carry no description.
@@ -353,7 +343,6 @@ class SilentErrors : public MutantFlow {
     }
     co_return result;
   }
-  Task<void> close() override { return MarkAndClose(); }
 };
 
 using Wrap = std::function<std::unique_ptr<Flow>(std::unique_ptr<Flow>, Side,

@@ -209,6 +209,14 @@ const std::vector<ObservationCase>& AllObservations() {
   return *all;
 }
 
+std::vector<std::string> ObservationNames() {
+  std::vector<std::string> names;
+  for (const ObservationCase& observation : AllObservations()) {
+    names.push_back(observation.name);
+  }
+  return names;
+}
+
 std::vector<Observation> Observe(const FlowUnderTest& flow,
                                  std::uint64_t seed) {
   std::vector<Observation> out;

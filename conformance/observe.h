@@ -26,6 +26,9 @@ struct ObservationCase {
 // Every observation, in report order.
 const std::vector<ObservationCase>& AllObservations();
 
+// Their names, in the same order.
+std::vector<std::string> ObservationNames();
+
 // Runs each observation on a fresh pair from `flow`, in this process.
 std::vector<Observation> Observe(const FlowUnderTest& flow, std::uint64_t seed);
 

@@ -162,7 +162,9 @@ TEST(AsioRuntime, WatchdogCancelsPendingTasksAndSaysWhy) {
   auto quick = [&]() -> Task<void> { co_await runtime.sleep(milliseconds(1)); };
   runtime.spawn(sleeper(), "sleeper");
   runtime.spawn(quick(), "quick");
-  RunReport report = RunWithWatchdog(runtime, milliseconds(50));
+  // 500 times the quick task's sleep, so that even a loaded 2-core machine
+  // under ASan runs it to the end before the watchdog fires.
+  RunReport report = RunWithWatchdog(runtime, milliseconds(500));
   EXPECT_EQ(report.outcome, RunReport::Outcome::kTimeLimit);
   EXPECT_TRUE(report.cancelled);
   ASSERT_EQ(report.pending.size(), 1u) << report.ToString();

@@ -3,10 +3,10 @@
 // endpoints into a History and has the model checker judge it.
 //
 // Deterministic: byte contents and write sizes come from fixed seeds; no
-// assertion depends on how long anything took (only watchdogs, and "the
-// peer stayed idle a while" in the C4 test, which can only make the test
-// stricter, never flaky: close must not return before the peer closes, however
-// long that takes).
+// assertion depends on how long anything took. Where a test shows that
+// something stays pending (C4, destroyed reads and writes), it runs for a
+// bounded time and asserts on the run's report of what is still pending:
+// a longer wait could only make it stricter, never flaky.
 #include "flows/stream_flow.h"
 
 #include <gtest/gtest.h>
@@ -188,11 +188,7 @@ Task<void> CloseAndNote(Flow& flow, bool* closed) {
   *closed = true;
 }
 
-Task<void> IdleThenClose(Runtime& runtime, Flow& flow, const bool* peer_closed,
-                         bool* closed) {
-  co_await runtime.sleep(milliseconds(300));
-  EXPECT_FALSE(*peer_closed)
-      << "A's close returned while B had not called close (C4)";
+Task<void> ReadEofThenClose(Flow& flow, bool* closed) {
   ReadResult result = co_await flow.read();
   EXPECT_TRUE(result.is_eof()) << result;
   co_await flow.close();
@@ -200,15 +196,25 @@ Task<void> IdleThenClose(Runtime& runtime, Flow& flow, const bool* peer_closed,
 }
 
 // C4, C5: A's close does not return while B stays idle, and returns once
-// B closes.
+// B closes. Real time can show "does not return" only for as long as the
+// test looks (the simulation proves it exactly, in the C4 scenario): the
+// report of a bounded run says A's close is still pending, and on what.
 TEST_P(StreamFlowContract, CloseWaitsForThePeer) {
   RecordedConnection connection(GetParam());
   AsioRuntime& runtime = connection.runtime();
   bool a_closed = false;
   bool b_closed = false;
   runtime.spawn(CloseAndNote(connection.a(), &a_closed), "A-closer");
-  runtime.spawn(IdleThenClose(runtime, connection.b(), &a_closed, &b_closed),
-                "B-idle");
+  const RunReport idle = runtime.RunFor(milliseconds(100));
+  EXPECT_FALSE(a_closed)
+      << "A's close returned while B had not called close (C4)";
+  ASSERT_EQ(idle.outcome, RunReport::Outcome::kTimeLimit) << idle.ToString();
+  ASSERT_EQ(idle.pending.size(), 1u) << idle.ToString();
+  EXPECT_EQ(idle.pending[0].name, "A-closer");
+  EXPECT_EQ(idle.pending[0].waiting_on.rfind("close on ", 0), 0u)
+      << idle.ToString();
+
+  runtime.spawn(ReadEofThenClose(connection.b(), &b_closed), "B-closer");
   RunReport report = connection.Run();
   ASSERT_TRUE(report.all_done()) << report.ToString();
   EXPECT_TRUE(a_closed);

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/random.h"
+
 namespace flowcheck::flows {
 
 void PrintTo(const Transport& transport, std::ostream* os) {
@@ -15,13 +17,6 @@ void PrintTo(const Transport& transport, std::ostream* os) {
 
 namespace testing {
 
-std::uint64_t SplitMix64::Next() {
-  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
                         std::size_t size) {
   std::string bytes(size, '\0');
@@ -29,8 +24,9 @@ std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
     const std::uint64_t position = offset + i;
     // One SplitMix64 output per 8 bytes of the stream, keyed by the stream
     // number and the block index.
-    SplitMix64 block((stream << 48) ^ (position / 8));
-    bytes[i] = static_cast<char>(block.Next() >> (8 * (position % 8)));
+    std::uint64_t block = (stream << 48) ^ (position / 8);
+    bytes[i] =
+        static_cast<char>(sim::SplitMix64(block) >> (8 * (position % 8)));
   }
   return bytes;
 }
@@ -47,16 +43,16 @@ int CountOpenFds() {
 }
 
 Task<void> WriteStream(Runtime& runtime, Flow& flow, WritePlan plan) {
-  SplitMix64 random(plan.seed);
+  sim::Random random(plan.seed);
   std::uint64_t offset = 0;
   while (offset < plan.total_bytes) {
     const std::size_t left = plan.total_bytes - offset;
     if (random.Chance(1, 4)) {
-      const std::size_t part_count = random.Below(6);
+      const std::size_t part_count = random.Uniform(6);
       std::vector<Buffer> parts;
       for (std::size_t i = 0; i < part_count && offset < plan.total_bytes;
            ++i) {
-        std::size_t size = 1 + random.Below(plan.max_write_bytes / 2 + 1);
+        std::size_t size = 1 + random.Uniform(plan.max_write_bytes / 2 + 1);
         if (plan.zero_length_writes && random.Chance(1, 5)) size = 0;
         size = std::min(size, plan.total_bytes - offset);
         parts.push_back(
@@ -68,7 +64,7 @@ Task<void> WriteStream(Runtime& runtime, Flow& flow, WritePlan plan) {
       EXPECT_TRUE(result.is_ok()) << "writev: " << result;
     } else {
       std::size_t size =
-          std::min<std::size_t>(1 + random.Below(plan.max_write_bytes), left);
+          std::min<std::size_t>(1 + random.Uniform(plan.max_write_bytes), left);
       if (plan.zero_length_writes && random.Chance(1, 10)) size = 0;
       WriteResult result = co_await flow.write(
           Buffer::FromString(StreamBytes(plan.stream, offset, size)));
@@ -84,7 +80,7 @@ Task<void> WriteStream(Runtime& runtime, Flow& flow, WritePlan plan) {
 
 Task<void> ReadToEnd(Runtime& runtime, Flow& flow, ReadOutcome* outcome,
                      std::optional<std::uint64_t> yield_seed) {
-  std::optional<SplitMix64> random;
+  std::optional<sim::Random> random;
   if (yield_seed) random.emplace(*yield_seed);
   while (true) {
     ReadResult result = co_await flow.read();

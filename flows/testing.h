@@ -1,7 +1,7 @@
-// flows/testing.h: test helpers for real flows -- a seeded generator, byte
-// streams whose corruption shows, an fd counter, and RecordedConnection: a
-// pair of real endpoints recorded into one History and judged by the model
-// checker.
+// flows/testing.h: test helpers for real flows -- byte streams whose
+// corruption shows, seeded writers and readers, an fd counter, and
+// RecordedConnection: a pair of real endpoints recorded into one History and
+// judged by the model checker.
 //
 // Test-only (testonly in BUILD). Everything here runs on the thread that
 // runs the connection's runtime. Nothing reads the wall clock except
@@ -37,26 +37,17 @@ namespace testing {
 // Bazel's test timeout.
 inline constexpr Duration kTestWatchdog = std::chrono::seconds(40);
 
-// SplitMix64 (Steele, Lea and Flood): a tiny seeded generator, so that
-// every random choice in a test follows from its seed.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t Next();
-  // Uniform enough in [0, bound); bound must be > 0.
-  std::uint64_t Below(std::uint64_t bound) { return Next() % bound; }
-  // True with probability numerator/denominator.
-  bool Chance(std::uint64_t numerator, std::uint64_t denominator) {
-    return Below(denominator) < numerator;
-  }
-
- private:
-  std::uint64_t state_;
-};
-
 // Bytes [offset, offset + size) of the endless pseudo-random byte stream
 // number `stream`: different streams, and different offsets of one
 // stream, differ, so a lost, duplicated or reordered chunk shows.
+//
+// A second byte-pattern generator besides conformance::PatternByte (which
+// builds on model's GeneratedByte), kept on purpose for now: PatternByte
+// lives in conformance/, a layer above flows/, so flows/ tests cannot use
+// it; and this stream does not repeat (sim::SplitMix64 words keyed by the
+// stream number and the 8-byte block), where PatternByte repeats after
+// 8 MiB. When PatternByte moves down to model/history_gen.h, this should
+// become a loop over it.
 std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
                         std::size_t size);
 
@@ -69,7 +60,7 @@ int CountOpenFds();
 struct WritePlan {
   std::uint64_t stream = 0;     // which StreamBytes to write
   std::size_t total_bytes = 0;  // how many
-  std::uint64_t seed = 0;       // decides sizes, writev, yields
+  std::uint64_t seed = 0;       // decides sizes, writev, yields (sim::Random)
   std::size_t max_write_bytes = 4096;
   bool zero_length_writes = false;  // sometimes write or writev 0 bytes
   bool yield_sometimes = false;     // sometimes sleep(0) between writes

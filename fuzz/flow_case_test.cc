@@ -14,6 +14,7 @@
 #include "conformance/sim_subject.h"
 #include "fuzz/flow_fuzzer.h"
 #include "sim/fault_plan_text.h"
+#include "sim/random.h"
 
 namespace flowcheck::fuzz {
 namespace {
@@ -64,18 +65,11 @@ TEST(FlowCaseTest, EmptyInputIsTwoEndpointsThatOnlyClose) {
   EXPECT_EQ(decoded.program.a.ops[0].kind, ProgramOp::Kind::kClose);
 }
 
-// splitmix64, for arbitrary inputs that do not depend on the library.
-std::uint64_t SplitMix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
+// `size` arbitrary bytes from a seed (the one SplitMix64, sim/random.h).
 std::vector<std::uint8_t> RandomBytes(std::uint64_t seed, std::size_t size) {
   std::vector<std::uint8_t> bytes(size);
   for (std::uint8_t& byte : bytes)
-    byte = static_cast<std::uint8_t>(SplitMix(seed));
+    byte = static_cast<std::uint8_t>(sim::SplitMix64(seed));
   return bytes;
 }
 

@@ -3,8 +3,8 @@
 // time under a watchdog. Real time is not deterministic, so this target
 // checks the contract on each input but cannot demand identical replays;
 // see docs/fuzzing.md.
-#include "conformance/real_subject.h"
+#include "conformance/builtin.h"
 #include "fuzz/flow_fuzzer.h"
 
 FLOWCHECK_FLOW_FUZZER("socketpair_flow_fuzzer",
-                      flowcheck::conformance::RealFlowsUnderTest().at(0));
+                      flowcheck::conformance::BuiltinFlow("socketpair"));

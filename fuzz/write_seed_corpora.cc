@@ -24,6 +24,7 @@
 #include "fuzz/flow_case.h"
 #include "fuzz/fuzz_input.h"
 #include "sim/fault_plan_text.h"
+#include "sim/random.h"
 
 namespace {
 
@@ -162,18 +163,13 @@ std::vector<std::pair<std::string, std::string>> ParserTexts() {
   };
 }
 
-// splitmix64: a fixed stream for the history checker's choice seeds.
-std::uint64_t SplitMix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
+// `count` choice bytes for the history checker from a seed (the one
+// SplitMix64, sim/random.h: the checked-in corpora depend on its stream).
 std::vector<std::uint8_t> Choices(std::uint64_t seed, std::size_t count) {
   std::vector<std::uint8_t> bytes;
   for (std::size_t i = 0; i < count; ++i) {
-    bytes.push_back(static_cast<std::uint8_t>(SplitMix(seed)));
+    bytes.push_back(
+        static_cast<std::uint8_t>(flowcheck::sim::SplitMix64(seed)));
   }
   return bytes;
 }

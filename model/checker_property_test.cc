@@ -14,17 +14,10 @@
 
 #include "model/checker.h"
 #include "model/history_gen.h"
+#include "sim/random.h"
 
 namespace flowcheck {
 namespace {
-
-// splitmix64: a fixed, portable stream of choices.
-std::uint64_t SplitMix(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 // RapidCheck's choices, padded to at least 150 with a fixed stream so that
 // even the smallest generated case is a conversation long enough for every
@@ -36,7 +29,7 @@ rc::Gen<std::vector<std::uint32_t>> Choices() {
       [](std::vector<std::uint32_t> choices) {
         std::uint64_t state = choices.size();
         while (choices.size() < 150) {
-          choices.push_back(static_cast<std::uint32_t>(SplitMix(state)));
+          choices.push_back(static_cast<std::uint32_t>(sim::SplitMix64(state)));
         }
         return choices;
       });
@@ -84,7 +77,7 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
     std::uint64_t state = seed;
     std::vector<std::uint32_t> choices(200 + seed % 300);
     for (std::uint32_t& choice : choices) {
-      choice = static_cast<std::uint32_t>(SplitMix(state));
+      choice = static_cast<std::uint32_t>(sim::SplitMix64(state));
     }
     ChoiceSource source(choices);
     const Script script = GenerateLegalScript(source, 1000);
@@ -93,8 +86,8 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
                             << script.ToString() << legal.ToString();
     for (Mutation mutation : kAllMutations) {
       const std::vector<std::uint32_t> where = {
-          static_cast<std::uint32_t>(SplitMix(state)),
-          static_cast<std::uint32_t>(SplitMix(state))};
+          static_cast<std::uint32_t>(sim::SplitMix64(state)),
+          static_cast<std::uint32_t>(sim::SplitMix64(state))};
       ChoiceSource where_source(where);
       const auto mutated = Mutate(script, mutation, where_source);
       if (!mutated) continue;

@@ -12,13 +12,12 @@ packages=(
   bazel-bootstrap      # Bazel 4.2, WORKSPACE mode (offline stand-ins in third_party/)
   g++                  # default compiler
   libgtest-dev         # GoogleTest
-  libgmock-dev         # GoogleMock
   librapidcheck-dev    # RapidCheck property tests
-  libabsl-dev          # Abseil
   libbenchmark-dev     # Google Benchmark (bench/)
   libasio-dev          # standalone Asio (flows/)
   nlohmann-json3-dev   # JSON reports
-  clang                # clang-14: the fuzz config
+  clang                # clang-14: the clang and fuzz configs
+  clang-format         # the formatting check in .ci/run
   libfuzzer-14-dev     # libFuzzer (fuzz/)
 )
 

@@ -3,7 +3,6 @@
 #include "flow/check.h"
 
 namespace flowcheck::sim {
-namespace {
 
 std::uint64_t SplitMix64(std::uint64_t& state) {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -11,6 +10,8 @@ std::uint64_t SplitMix64(std::uint64_t& state) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+
+namespace {
 
 std::uint64_t RotateLeft(std::uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));

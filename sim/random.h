@@ -7,6 +7,10 @@
 // standard library or platform. No std:: distribution is used anywhere in
 // sim/: their output differs between standard libraries.
 //
+// SplitMix64 is exposed too: it is the one fixed mixing function tests,
+// fuzzers and tools use when they need a plain stream of 64-bit words from
+// a seed (choice sequences, arbitrary input bytes), so no copy of it drifts.
+//
 // Value type; copying a Random forks the stream. Not thread-safe.
 #ifndef FLOWCHECK_SIM_RANDOM_H_
 #define FLOWCHECK_SIM_RANDOM_H_
@@ -14,6 +18,16 @@
 #include <cstdint>
 
 namespace flowcheck::sim {
+
+// SplitMix64()
+//
+// Steele, Lea and Flood's SplitMix64: advances `state` by the golden-ratio
+// increment and returns the mixed new state. Successive calls on one state
+// give a stream of well-mixed 64-bit words, the same from the same starting
+// state with every compiler and on every platform. Never fails. Random seeds
+// its xoshiro256** state with it. Changing it changes every recorded seed,
+// fuzz corpus and golden value; sim/random_test.cc pins it.
+std::uint64_t SplitMix64(std::uint64_t& state);
 
 class Random {
  public:

@@ -19,18 +19,92 @@ TEST(RandomTest, SameSeedSameStream) {
   EXPECT_TRUE(differs);
 }
 
-TEST(RandomTest, GoldenValuesPinTheAlgorithm) {
-  // If these change, every recorded seed replays differently: that is a
-  // breaking change and must be called out as one.
+// Golden values: fixed outputs for fixed seeds, computed once (gcc and
+// clang-14, -O0 and -O2, x86-64) and pasted here. If one of these changes,
+// every recorded seed -- replay lines in bug reports, certificates, fuzz
+// corpora, the golden trace hashes in sim/golden_test.cc -- replays
+// differently: that is a breaking change, to be made on purpose and called
+// out as one, never "fixed" by pasting the new numbers.
+
+template <typename Draw>
+std::vector<std::uint64_t> Draws(int count, Draw draw) {
+  std::vector<std::uint64_t> values;
+  for (int i = 0; i < count; ++i) values.push_back(draw());
+  return values;
+}
+
+TEST(RandomGolden, SplitMix64MatchesTheReferenceStream) {
+  // The published SplitMix64 outputs for state 0.
+  std::uint64_t state = 0;
+  EXPECT_EQ(Draws(3, [&] { return SplitMix64(state); }),
+            (std::vector<std::uint64_t>{16294208416658607535ULL,
+                                        7960286522194355700ULL,
+                                        487617019471545679ULL}));
+  EXPECT_EQ(state, 3 * 0x9e3779b97f4a7c15ULL);
+}
+
+TEST(RandomGolden, Next) {
   Random random(1);
-  std::vector<std::uint64_t> first;
-  for (int i = 0; i < 3; ++i) first.push_back(random.Next());
-  Random again(1);
-  EXPECT_EQ(first[0], again.Next());
-  EXPECT_EQ(Random(1).Uniform(1000), Random(1).Uniform(1000));
-  EXPECT_EQ(first, (std::vector<std::uint64_t>{12966619160104079557ULL,
-                                               9600361134598540522ULL,
-                                               10590380919521690900ULL}));
+  EXPECT_EQ(Draws(3, [&] { return random.Next(); }),
+            (std::vector<std::uint64_t>{12966619160104079557ULL,
+                                        9600361134598540522ULL,
+                                        10590380919521690900ULL}));
+}
+
+TEST(RandomGolden, Uniform) {
+  Random small(2);
+  EXPECT_EQ(
+      Draws(8, [&] { return small.Uniform(1000); }),
+      (std::vector<std::uint64_t>{102, 725, 183, 747, 686, 235, 647, 219}));
+  // A bound of 3 * 2^62 rejects a quarter of the raw draws (Lemire's
+  // threshold): the fifth value comes after two rejected draws, so this
+  // pins the rejection loop too.
+  Random large(2);
+  EXPECT_EQ(Draws(6, [&] { return large.Uniform(3ULL << 62); }),
+            (std::vector<std::uint64_t>{
+                1413653963579759681ULL, 10037573806718083111ULL,
+                2545131113116284291ULL, 10346579011499134509ULL,
+                3030603467374860012ULL, 8424687004504497403ULL}));
+}
+
+TEST(RandomGolden, Between) {
+  Random small(3);
+  EXPECT_EQ(Draws(8, [&] { return small.Between(5, 7); }),
+            (std::vector<std::uint64_t>{7, 6, 5, 6, 6, 6, 5, 7}));
+  Random large(3);
+  EXPECT_EQ(Draws(4, [&] { return large.Between(1000000000, 2000000000); }),
+            (std::vector<std::uint64_t>{1690638295, 1640581007, 1218262373,
+                                        1533961627}));
+}
+
+TEST(RandomGolden, Chance) {
+  Random random(4);
+  EXPECT_EQ(Draws(16, [&] { return std::uint64_t{random.Chance(1, 3)}; }),
+            (std::vector<std::uint64_t>{1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0,
+                                        0, 0, 0}));
+}
+
+TEST(RandomGolden, Exponential) {
+  // The one distribution computed in double (DeterministicLog): the most
+  // likely to differ between compilers, optimization levels or platforms.
+  Random small(5);
+  EXPECT_EQ(
+      Draws(8, [&] { return small.Exponential(1000); }),
+      (std::vector<std::uint64_t>{1243, 507, 431, 196, 660, 242, 685, 212}));
+  // A mean of 1e9 shows ten significant digits of each draw.
+  Random large(5);
+  EXPECT_EQ(Draws(4, [&] { return large.Exponential(1000000000); }),
+            (std::vector<std::uint64_t>{1243367941, 507361077, 431480496,
+                                        196562165}));
+}
+
+TEST(RandomGolden, Fork) {
+  Random parent(6);
+  Random child = parent.Fork();
+  EXPECT_EQ(Draws(2, [&] { return child.Next(); }),
+            (std::vector<std::uint64_t>{15820611789928930176ULL,
+                                        3011911068899987849ULL}));
+  EXPECT_EQ(parent.Next(), 17337090794476772603ULL);
 }
 
 TEST(RandomTest, UniformStaysInBoundsAndCoversThem) {

@@ -133,7 +133,8 @@ TEST(SchedulerTest, RunUntilStopsWhenThePredicateHolds) {
 }
 
 TEST(SchedulerTest, QuiescenceReportNamesEachBlockedTaskAndWhatItWaitsOn) {
-  Scheduler s;
+  auto scheduler = std::make_unique<Scheduler>();
+  Scheduler& s = *scheduler;
   WaitList never(s, "a message that never comes");
   auto waiter = [&]() -> Task<void> { co_await never.Wait(); };
   s.spawn(waiter(), "consumer-1");
@@ -152,7 +153,11 @@ TEST(SchedulerTest, QuiescenceReportNamesEachBlockedTaskAndWhatItWaitsOn) {
       text.find("task 2 'consumer-2' waits on a message that never comes"),
       std::string::npos)
       << text;
-  // The scheduler destroys the blocked tasks; they leave the wait list.
+  // Destroying the scheduler destroys the blocked tasks; they leave the
+  // wait list.
+  EXPECT_TRUE(never.has_waiters());
+  scheduler.reset();
+  EXPECT_FALSE(never.has_waiters());
 }
 
 TEST(SchedulerTest, WaitListWakesInFifoOrder) {

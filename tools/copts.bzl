@@ -4,7 +4,8 @@ FLOWCHECK_COPTS turns warnings into errors on project code. System headers
 are found in /usr/include, which the compiler already treats as a system
 directory, so Debian's libraries stay quiet.
 
-The project builds with gcc (the default) and with clang (--config=fuzz).
+The project builds with gcc (the default) and with clang-14 (--config=clang,
+--config=fuzz).
 The two accept different warning spellings, and an unknown -W option is
 itself an error under -Werror in clang, so the compiler-specific part is
 chosen by //tools:clang_compiler, which asks the C++ toolchain actually in

@@ -5,16 +5,15 @@
 
 #include "model/checker.h"
 #include "model/history_gen.h"
+#include "sim/random.h"
 
 namespace flowcheck {
 namespace {
 
-// splitmix64, to turn one seed into a choice sequence.
+// The next choice of the sequence one seed turns into (the project's one
+// SplitMix64, sim/random.h).
 std::uint32_t NextChoice(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return static_cast<std::uint32_t>(z ^ (z >> 31));
+  return static_cast<std::uint32_t>(sim::SplitMix64(state));
 }
 
 }  // namespace
