@@ -586,12 +586,8 @@ class ConnectionState {
   }
 
   // Records and announces that `rule` fired, once per affected endpoint.
-  struct Effects {
-    bool may_fail = false, may_hang = false, may_lose_data = false,
-         may_end = false, connection_broken = false;
-  };
   void Announce(const FaultRule& rule,
-                std::vector<std::pair<Endpoint, Effects>> effects,
+                std::vector<std::pair<Endpoint, FaultEffects>> effects,
                 const std::string& what) {
     const std::string description = DescribeRule(rule) + " fired at " +
                                     FormatTime(scheduler_.now()) +
@@ -603,18 +599,14 @@ class ConnectionState {
                                      : std::string());
     trace().Count("fault." + std::string(FaultKindName(rule.kind)));
     if (effects.empty()) {
-      effects.push_back({ReaderOf(rule.direction), Effects{}});
+      effects.push_back({ReaderOf(rule.direction), FaultEffects{}});
     }
     for (const auto& [endpoint, effect] : effects) {
       FaultFired fired;
       fired.endpoint = endpoint;
       fired.kind = rule.kind;
       fired.description = description;
-      fired.may_fail = effect.may_fail;
-      fired.may_hang = effect.may_hang;
-      fired.may_lose_data = effect.may_lose_data;
-      fired.may_end = effect.may_end;
-      fired.connection_broken = effect.connection_broken;
+      fired.effects = effect;
       fired_.push_back(fired);
       if (options_.on_fault) options_.on_fault(fired);
     }

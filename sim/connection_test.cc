@@ -332,7 +332,7 @@ TEST(ConnectionFaultTest, ResetFailsPendingOperationsOnBothSides) {
   EXPECT_EQ((*write)->error().code(), ErrorCode::kConnectionReset);
   EXPECT_EQ(world.count("fault.reset"), 1u);
   ASSERT_EQ(world.info().faults_fired().size(), 2u);
-  EXPECT_TRUE(world.info().faults_fired()[0].may_fail);
+  EXPECT_TRUE(world.info().faults_fired()[0].effects.may_fail);
 }
 
 TEST(ConnectionFaultTest, InjectedResetFiresAtOnce) {

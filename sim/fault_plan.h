@@ -82,7 +82,7 @@ struct LinkOptions {
 
 enum class FaultKind {
   // Faults a real network produces. The checker is told what each allows
-  // (model/history.h FaultEffects); the contract's E1 applies.
+  // (flow/fault_effects.h FaultEffects); the contract's E1 applies.
   kReset,       // both endpoints: pending and later operations fail
   kReadError,   // the direction's reader: this and later reads fail
   kWriteError,  // the direction's writer: this and later writes fail; the

@@ -83,17 +83,8 @@ EndpointProgram DrawProgram(Random& random, int side,
 }  // namespace
 
 std::optional<FaultEffects> EffectsOf(const FaultFired& fault) {
-  FaultEffects effects;
-  effects.may_fail = fault.may_fail;
-  effects.may_hang = fault.may_hang;
-  effects.may_lose_data = fault.may_lose_data;
-  effects.may_end = fault.may_end;
-  effects.connection_broken = fault.connection_broken;
-  if (!effects.may_fail && !effects.may_hang && !effects.may_lose_data &&
-      !effects.may_end && !effects.connection_broken) {
-    return std::nullopt;
-  }
-  return effects;
+  if (!fault.effects.relaxes_anything()) return std::nullopt;
+  return fault.effects;
 }
 
 std::string CheckedRun::Explain() const {
