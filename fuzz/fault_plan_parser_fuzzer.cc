@@ -162,8 +162,10 @@ sim::FaultPlan DecodePlan(FuzzInput& input) {
   const int faults = input.ConsumeInt(0, 4);
   for (int i = 0; i < faults; ++i) {
     sim::FaultRule rule;
-    rule.kind =
-        static_cast<sim::FaultKind>(input.ConsumeInt(0, tidy ? 11 : 12));
+    // Untidy: one past the last named kind too.
+    const int last_kind = static_cast<int>(sim::kFaultKinds.size()) - 1;
+    rule.kind = static_cast<sim::FaultKind>(
+        input.ConsumeInt(0, tidy ? last_kind : last_kind + 1));
     rule.direction =
         static_cast<sim::Direction>(input.ConsumeInt(0, tidy ? 1 : 2));
     rule.trigger.type =
@@ -177,8 +179,7 @@ sim::FaultPlan DecodePlan(FuzzInput& input) {
       if (rule.trigger.type != Type::kAtTime) rule.trigger.at_ns = 0;
       if (rule.trigger.type != Type::kAfterBytes) rule.trigger.after_bytes = 0;
       if (rule.trigger.type != Type::kProbability) rule.trigger.per_million = 0;
-      if (rule.kind != sim::FaultKind::kStall &&
-          rule.kind != sim::FaultKind::kSlowClose) {
+      if (!sim::Info(rule.kind).needs_duration) {
         rule.duration_ns = 0;
       }
     }

@@ -578,16 +578,26 @@ class ConnectionState {
           segment = segment.slice(0, keep);
           break;
         }
-        default:
-          break;
+        case FaultKind::kReset:
+        case FaultKind::kReadError:
+        case FaultKind::kWriteError:
+        case FaultKind::kStall:
+        case FaultKind::kPartition:
+        case FaultKind::kLoseClose:
+        case FaultKind::kSlowClose:
+        case FaultKind::kCut:
+          FLOWCHECK_CHECK(false, "not a contract-breaking fault kind");
       }
-      Announce(rule, {}, what + " (BREAKS THE CONTRACT)");
+      Announce(rule, {ReaderOf(rule.direction)},
+               what + " (BREAKS THE CONTRACT)");
     }
   }
 
-  // Records and announces that `rule` fired, once per affected endpoint.
-  void Announce(const FaultRule& rule,
-                std::vector<std::pair<Endpoint, FaultEffects>> effects,
+  // Records and announces that `rule` fired: a trace event, the
+  // "fault.<kind>" counter, and one FaultFired for each endpoint in `told`,
+  // in that order, with what the kind's row in kFaultKinds allows it (as the
+  // reader or the writer of the rule's direction).
+  void Announce(const FaultRule& rule, std::initializer_list<Endpoint> told,
                 const std::string& what) {
     const std::string description = DescribeRule(rule) + " fired at " +
                                     FormatTime(scheduler_.now()) +
@@ -597,16 +607,15 @@ class ConnectionState {
                 static_cast<std::uint64_t>(Index(rule.direction)),
                 trace().keeps_text() ? options_.name + " " + description
                                      : std::string());
-    trace().Count("fault." + std::string(FaultKindName(rule.kind)));
-    if (effects.empty()) {
-      effects.push_back({ReaderOf(rule.direction), FaultEffects{}});
-    }
-    for (const auto& [endpoint, effect] : effects) {
+    const FaultKindInfo& info = Info(rule.kind);
+    trace().Count("fault." + std::string(info.name));
+    for (const Endpoint endpoint : told) {
       FaultFired fired;
       fired.endpoint = endpoint;
       fired.kind = rule.kind;
       fired.description = description;
-      fired.effects = effect;
+      fired.effects = endpoint == ReaderOf(rule.direction) ? info.on_reader
+                                                           : info.on_writer;
       fired_.push_back(fired);
       if (options_.on_fault) options_.on_fault(fired);
     }
@@ -621,6 +630,9 @@ class ConnectionState {
     for (WaitList& drain : drains_) drain.WakeAll();
   }
 
+  // What each fault kind does when it fires: the state it changes and who
+  // is told (Announce; what it allows them is data, in kFaultKinds).
+  // Contract-breaking kinds act on segments, in ApplyBreakingFaults.
   void Fire(std::size_t index) {
     const FaultRule& rule = options_.plan.faults[index];
     if (rule_fired_[index]) return;
@@ -631,12 +643,6 @@ class ConnectionState {
     const std::string cause = options_.name + ": fault plan rule '" +
                               DescribeRule(rule) + "' fired at " +
                               FormatTime(scheduler_.now());
-    if (BreaksContract(rule.kind)) {
-      // Time and byte triggers arm it once; it acts on the next segment
-      // (probabilistic ones draw per segment and never come here).
-      rule_armed_[index] = true;
-      return;
-    }
     switch (rule.kind) {
       case FaultKind::kReset:
         if (reset) return;
@@ -648,42 +654,29 @@ class ConnectionState {
           c.arrived.clear();
           c.held.reset();
         }
-        Announce(rule,
-                 {{Endpoint::kA,
-                   {.may_fail = true,
-                    .may_lose_data = true,
-                    .connection_broken = true}},
-                  {Endpoint::kB,
-                   {.may_fail = true,
-                    .may_lose_data = true,
-                    .connection_broken = true}}},
-                 "");
+        Announce(rule, {Endpoint::kA, Endpoint::kB}, "");
         WakeEverything();
-        break;
+        return;
       case FaultKind::kReadError:
         ch.read_failed = true;
         ch.fault_cause = "read failed: " + cause;
-        Announce(rule, {{reader, {.may_fail = true, .may_lose_data = true}}},
-                 "");
+        Announce(rule, {reader}, "");
         ch.readers.WakeAll();
-        break;
+        return;
       case FaultKind::kWriteError:
         ch.write_failed = true;
         ch.fault_cause = "write failed: " + cause;
-        Announce(rule,
-                 {{writer, {.may_fail = true}},
-                  {reader, {.may_fail = true, .may_lose_data = true}}},
-                 "");
+        Announce(rule, {writer, reader}, "");
         ch.window.WakeAll();
         ch.readers.WakeAll();
-        break;
+        return;
       case FaultKind::kStall:
         ch.stall_until = std::max(
             ch.stall_until, scheduler_.now() + Duration(rule.duration_ns));
-        Announce(rule, {},
+        Announce(rule, {reader},
                  "deliveries held until " + FormatTime(ch.stall_until));
         ScheduleDelivery(ch);
-        break;
+        return;
       case FaultKind::kPartition:
         ch.partitioned = true;
         for (const Channel::Segment& item : ch.in_flight) {
@@ -692,40 +685,38 @@ class ConnectionState {
         ch.in_flight.clear();
         ch.held.reset();
         ch.close_arrival.reset();
-        Announce(rule,
-                 {{reader, {.may_hang = true, .may_lose_data = true}},
-                  {writer, {.may_hang = true}}},
-                 "");
+        Announce(rule, {reader, writer}, "");
         ScheduleDelivery(ch);
-        break;
+        return;
       case FaultKind::kLoseClose:
         ch.close_lost = true;
         if (!ch.close_arrived) ch.close_arrival.reset();
-        Announce(rule,
-                 {{reader, {.may_hang = true}}, {writer, {.may_hang = true}}},
-                 "");
+        Announce(rule, {reader, writer}, "");
         ScheduleDelivery(ch);
-        break;
+        return;
       case FaultKind::kSlowClose:
         ch.extra_close_delay_ns += rule.duration_ns;
         if (ch.close_arrival && !ch.close_arrived) {
           *ch.close_arrival += Duration(rule.duration_ns);
           ScheduleDelivery(ch);
         }
-        Announce(rule, {}, "");
-        break;
+        Announce(rule, {reader}, "");
+        return;
       case FaultKind::kCut:
         ch.cut = true;
         ch.fault_cause = cause;
-        Announce(rule,
-                 {{reader, {.may_lose_data = true, .may_end = true}},
-                  {writer, {.may_fail = true}}},
-                 "");
+        Announce(rule, {reader, writer}, "");
         ch.window.WakeAll();
         ch.readers.WakeAll();
-        break;
-      default:
-        break;
+        return;
+      case FaultKind::kCorrupt:
+      case FaultKind::kDuplicate:
+      case FaultKind::kReorder:
+      case FaultKind::kTruncate:
+        // Time and byte triggers arm it once; it acts on the next segment
+        // (probabilistic ones draw per segment and never come here).
+        rule_armed_[index] = true;
+        return;
     }
   }
 

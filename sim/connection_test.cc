@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/checker.h"
@@ -468,6 +470,42 @@ void ExpectCaught(FaultKind kind, std::initializer_list<Clause> clauses) {
   }
   EXPECT_GE(fired, 5) << FaultKindName(kind) << " rarely fired";
   EXPECT_GE(caught, fired * 8 / 10) << FaultKindName(kind);
+}
+
+// Each kind tells the endpoints its row in kFaultKinds gives effects, with
+// those effects (by role: reader or writer of the rule's direction), and
+// only them; a kind that relaxes nothing tells the reader, with nothing.
+TEST(ConnectionFaultTest, FiredFaultsCarryTheEffectsOfTheirRow) {
+  for (const FaultKindInfo& info : kFaultKinds) {
+    SCOPED_TRACE(std::string(info.name));
+    World world;
+    FaultRule rule = Rule(info.kind, At(0), Direction::kBtoA,
+                          info.needs_duration ? 1'000'000 : 0);
+    world.info().InjectFault(rule);
+    if (info.breaks_contract) {
+      // Armed: it acts on the next segment.
+      world.Start(world.b().write(Bytes(10)));
+      world.ReadAll(world.a());
+      world.Run();
+    }
+    EXPECT_EQ(world.count("fault." + std::string(info.name)), 1u);
+    std::vector<std::pair<Endpoint, FaultEffects>> told;
+    for (const FaultFired& fired : world.info().faults_fired()) {
+      EXPECT_EQ(fired.kind, info.kind);
+      told.emplace_back(fired.endpoint, fired.effects);
+    }
+    std::vector<std::pair<Endpoint, FaultEffects>> expected;
+    if (info.on_reader.relaxes_anything()) {
+      expected.emplace_back(Endpoint::kA, info.on_reader);  // reads b>a
+    }
+    if (info.on_writer.relaxes_anything()) {
+      expected.emplace_back(Endpoint::kB, info.on_writer);  // writes b>a
+    }
+    if (expected.empty()) expected.emplace_back(Endpoint::kA, FaultEffects{});
+    std::sort(told.begin(), told.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    EXPECT_EQ(told, expected);
+  }
 }
 
 TEST(ConnectionFaultTest, ContractBreakingFaultsAreCaughtByTheChecker) {

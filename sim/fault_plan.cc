@@ -1,55 +1,61 @@
 #include "sim/fault_plan.h"
 
+#include <algorithm>
+#include <array>
+#include <span>
+
+#include "flow/check.h"
+
 namespace flowcheck::sim {
 
 std::string_view DirectionName(Direction direction) {
   return direction == Direction::kAtoB ? "a>b" : "b>a";
 }
 
-std::string_view FaultKindName(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::kReset:
-      return "reset";
-    case FaultKind::kReadError:
-      return "read-error";
-    case FaultKind::kWriteError:
-      return "write-error";
-    case FaultKind::kStall:
-      return "stall";
-    case FaultKind::kPartition:
-      return "partition";
-    case FaultKind::kLoseClose:
-      return "lose-close";
-    case FaultKind::kSlowClose:
-      return "slow-close";
-    case FaultKind::kCut:
-      return "cut";
-    case FaultKind::kCorrupt:
-      return "corrupt";
-    case FaultKind::kDuplicate:
-      return "duplicate";
-    case FaultKind::kReorder:
-      return "reorder";
-    case FaultKind::kTruncate:
-      return "truncate";
+namespace {
+
+// kFaultKinds is indexed by FaultKind: row i describes FaultKind(i).
+constexpr bool RowsInEnumeratorOrder() {
+  for (std::size_t i = 0; i < kFaultKinds.size(); ++i) {
+    if (kFaultKinds[i].kind != static_cast<FaultKind>(i)) return false;
   }
-  return "?";
+  return true;
+}
+static_assert(RowsInEnumeratorOrder(),
+              "kFaultKinds: row i must describe FaultKind(i)");
+
+// A kind keeps, relaxes or breaks the contract: exactly one of the three.
+constexpr bool OneContractClassPerRow() {
+  for (const FaultKindInfo& info : kFaultKinds) {
+    const bool relaxes =
+        info.on_reader.relaxes_anything() || info.on_writer.relaxes_anything();
+    if (info.keeps_contract + info.breaks_contract + relaxes != 1) return false;
+    if (info.breaks_contract && info.network_fault) return false;
+  }
+  return true;
+}
+static_assert(OneContractClassPerRow(),
+              "kFaultKinds: each kind keeps the contract, relaxes it (sets "
+              "on_reader or on_writer) or breaks it, exactly one of them; "
+              "network faults never break it");
+
+}  // namespace
+
+const FaultKindInfo& Info(FaultKind kind) {
+  FLOWCHECK_CHECK(IsNamedKind(kind), "Info() of a FaultKind that has no name");
+  return kFaultKinds[static_cast<std::size_t>(kind)];
+}
+
+std::string_view FaultKindName(FaultKind kind) {
+  return IsNamedKind(kind) ? Info(kind).name : "?";
 }
 
 bool BreaksContract(FaultKind kind) {
-  switch (kind) {
-    case FaultKind::kCorrupt:
-    case FaultKind::kDuplicate:
-    case FaultKind::kReorder:
-    case FaultKind::kTruncate:
-      return true;
-    default:
-      return false;
-  }
+  return IsNamedKind(kind) && Info(kind).breaks_contract;
 }
 
 bool KeepsContract(FaultKind kind) {
-  return kind == FaultKind::kStall || kind == FaultKind::kSlowClose;
+  return IsNamedKind(kind) && Info(kind).keeps_contract;
 }
 
 bool FaultPlan::breaks_contract() const {
@@ -98,6 +104,29 @@ namespace {
 
 constexpr std::int64_t kMicro = 1000;
 constexpr std::int64_t kMilli = 1000 * kMicro;
+
+// The kinds of kFaultKinds whose row satisfies `pick`, in table order.
+template <bool (*pick)(const FaultKindInfo&)>
+constexpr auto KindsWhere() {
+  constexpr std::size_t kCount = static_cast<std::size_t>(
+      std::count_if(kFaultKinds.begin(), kFaultKinds.end(), pick));
+  std::array<FaultKind, kCount> kinds{};
+  std::size_t next = 0;
+  for (const FaultKindInfo& info : kFaultKinds) {
+    if (pick(info)) kinds[next++] = info.kind;
+  }
+  return kinds;
+}
+constexpr bool IsNetworkFault(const FaultKindInfo& info) {
+  return info.network_fault;
+}
+constexpr bool IsTimingOnly(const FaultKindInfo& info) {
+  return info.keeps_contract;
+}
+// What SwarmPlan draws from, by the index it draws: with and without
+// contract_keeping_only.
+constexpr auto kSwarmNetworkFaults = KindsWhere<&IsNetworkFault>();
+constexpr auto kSwarmTimingFaults = KindsWhere<&IsTimingOnly>();
 
 LinkOptions SwarmLink(Random& random) {
   LinkOptions link;
@@ -178,19 +207,13 @@ FaultPlan SwarmPlan(Random& random, bool contract_keeping_only) {
   const std::uint64_t count = random.Uniform(4);
   for (std::uint64_t i = 0; i < count; ++i) {
     FaultRule rule;
-    if (contract_keeping_only) {
-      rule.kind =
-          random.Chance(1, 2) ? FaultKind::kStall : FaultKind::kSlowClose;
-    } else {
-      static constexpr FaultKind kNetworkFaults[] = {
-          FaultKind::kReset,     FaultKind::kReadError, FaultKind::kWriteError,
-          FaultKind::kStall,     FaultKind::kPartition, FaultKind::kLoseClose,
-          FaultKind::kSlowClose, FaultKind::kCut};
-      rule.kind = kNetworkFaults[random.Uniform(std::size(kNetworkFaults))];
-    }
+    const std::span<const FaultKind> kinds =
+        contract_keeping_only ? std::span<const FaultKind>(kSwarmTimingFaults)
+                              : std::span<const FaultKind>(kSwarmNetworkFaults);
+    rule.kind = kinds[random.Uniform(kinds.size())];
     rule.direction = random.Chance(1, 2) ? Direction::kAtoB : Direction::kBtoA;
     rule.trigger = SwarmTrigger(random);
-    if (rule.kind == FaultKind::kStall || rule.kind == FaultKind::kSlowClose) {
+    if (Info(rule.kind).needs_duration) {
       rule.duration_ns =
           static_cast<std::int64_t>(random.Between(1, 500)) * kMilli;
     }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "flow/check.h"
 
@@ -33,12 +34,6 @@ constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
 constexpr std::string_view kKeyList =
     "latency, tail, bandwidth, split, coalesce, read-max, window, close-delay";
 
-constexpr std::array<FaultKind, 12> kAllKinds = {
-    FaultKind::kReset,     FaultKind::kReadError, FaultKind::kWriteError,
-    FaultKind::kStall,     FaultKind::kPartition, FaultKind::kLoseClose,
-    FaultKind::kSlowClose, FaultKind::kCut,       FaultKind::kCorrupt,
-    FaultKind::kDuplicate, FaultKind::kReorder,   FaultKind::kTruncate};
-
 struct DurationUnit {
   std::string_view name;
   std::int64_t ns;
@@ -66,24 +61,31 @@ constexpr std::array<SizeUnit, 7> kSizeUnits = {{
     {"B", 1},
 }};
 
-bool NeedsDuration(FaultKind kind) {
-  return kind == FaultKind::kStall || kind == FaultKind::kSlowClose;
-}
-
-bool IsKnownKind(FaultKind kind) {
-  for (FaultKind known : kAllKinds) {
-    if (kind == known) return true;
-  }
-  return false;
-}
-
 std::string KindList() {
   std::string out;
-  for (FaultKind kind : kAllKinds) {
+  for (const FaultKindInfo& info : kFaultKinds) {
     if (!out.empty()) out += ", ";
-    out += FaultKindName(kind);
+    out += info.name;
   }
   return out;
+}
+
+// The kinds that take a duration, as words: "stall and slow-close".
+std::string DurationKindList() {
+  std::vector<std::string_view> names;
+  for (const FaultKindInfo& info : kFaultKinds) {
+    if (info.needs_duration) names.push_back(info.name);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+bool NeedsDuration(FaultKind kind) {
+  return IsNamedKind(kind) && Info(kind).needs_duration;
 }
 
 bool IsSpace(char c) {
@@ -563,10 +565,8 @@ class Parser {
       return Fail(pos_,
                   "expected ';' or the end of the input after the "
                   "trigger, found " +
-                      Found(pos_) +
-                      ": for= is allowed only with stall "
-                      "and slow-close, not with " +
-                      Quote(kind_text));
+                      Found(pos_) + ": for= is allowed only with " +
+                      DurationKindList() + ", not with " + Quote(kind_text));
     }
     plan_.faults.push_back(rule);
     return true;
@@ -792,8 +792,8 @@ class Parser {
   }
 
   static const FaultKind* FindKind(std::string_view name) {
-    for (const FaultKind& kind : kAllKinds) {
-      if (FaultKindName(kind) == name) return &kind;
+    for (const FaultKindInfo& info : kFaultKinds) {
+      if (info.name == name) return &info.kind;
     }
     return nullptr;
   }
@@ -957,7 +957,7 @@ std::optional<std::string> ValidateLink(const LinkOptions& link,
 std::optional<std::string> ValidateRule(const FaultRule& rule,
                                         std::size_t index) {
   std::string prefix = "fault " + std::to_string(index + 1) + " ";
-  if (!IsKnownKind(rule.kind)) {
+  if (!IsNamedKind(rule.kind)) {
     return prefix + "has kind " + std::to_string(static_cast<int>(rule.kind)) +
            ", not a named FaultKind";
   }
@@ -1008,7 +1008,7 @@ std::optional<std::string> ValidateRule(const FaultRule& rule,
     }
   } else if (rule.duration_ns != 0) {
     return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
-           ", but only stall and slow-close take a duration";
+           ", but only " + DurationKindList() + " take a duration";
   }
   return std::nullopt;
 }
