@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "flow/check.h"
 
@@ -58,6 +60,19 @@ bool KeepsContract(FaultKind kind) {
   return IsNamedKind(kind) && Info(kind).keeps_contract;
 }
 
+std::string DurationKindNames() {
+  std::vector<std::string_view> names;
+  for (const FaultKindInfo& info : kFaultKinds) {
+    if (info.needs_duration) names.push_back(info.name);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
 bool FaultPlan::breaks_contract() const {
   for (const FaultRule& rule : faults) {
     if (BreaksContract(rule.kind)) return true;
@@ -84,6 +99,149 @@ std::string DebugFields(const LinkOptions& link) {
 }
 
 }  // namespace
+
+namespace {
+
+constexpr std::uint32_t kMillion = 1000000;
+
+std::optional<std::string> ValidateLink(const LinkOptions& link,
+                                        std::string_view direction) {
+  const std::string prefix = std::string(direction) + ": ";
+  const auto negative = [&](std::string_view field,
+                            std::int64_t value) -> std::optional<std::string> {
+    if (value >= 0) return std::nullopt;
+    return prefix + std::string(field) + " is " + std::to_string(value) +
+           ", but durations cannot be negative";
+  };
+  for (const auto& [field, value] : {std::pair<std::string_view, std::int64_t>{
+                                         "latency_ns_min", link.latency_ns_min},
+                                     {"latency_ns_max", link.latency_ns_max},
+                                     {"latency_ns_mean", link.latency_ns_mean},
+                                     {"tail_latency_ns", link.tail_latency_ns},
+                                     {"close_delay_ns", link.close_delay_ns}}) {
+    if (auto problem = negative(field, value)) return problem;
+  }
+  switch (link.latency_shape) {
+    case LatencyShape::kFixed:
+      if (link.latency_ns_max != 0 || link.latency_ns_mean != 0) {
+        return prefix + "latency_ns_max is " +
+               std::to_string(link.latency_ns_max) +
+               " and latency_ns_mean is " +
+               std::to_string(link.latency_ns_mean) +
+               " but the latency shape is fixed (it uses latency_ns_min only)";
+      }
+      break;
+    case LatencyShape::kUniform:
+      if (link.latency_ns_mean != 0) {
+        return prefix + "latency_ns_mean is " +
+               std::to_string(link.latency_ns_mean) +
+               " but the latency shape is uniform (only an exponential "
+               "latency uses latency_ns_mean)";
+      }
+      if (link.latency_ns_min > link.latency_ns_max) {
+        return prefix + "uniform latency with latency_ns_min " +
+               std::to_string(link.latency_ns_min) + " above latency_ns_max " +
+               std::to_string(link.latency_ns_max);
+      }
+      break;
+    case LatencyShape::kExponential:
+      if (link.latency_ns_max != 0) {
+        return prefix + "latency_ns_max is " +
+               std::to_string(link.latency_ns_max) +
+               " but the latency shape is exponential (only a uniform latency "
+               "uses latency_ns_max)";
+      }
+      break;
+    default:
+      return prefix + "latency_shape holds " +
+             std::to_string(static_cast<int>(link.latency_shape)) +
+             ", not one of kFixed, kUniform, kExponential";
+  }
+  if (link.tail_per_million > kMillion) {
+    return prefix + "tail_per_million is " +
+           std::to_string(link.tail_per_million) + ", above 1000000 (100%)";
+  }
+  const bool no_split =
+      link.segment_bytes_min == 0 && link.segment_bytes_max == 0;
+  if (!no_split && (link.segment_bytes_min == 0 ||
+                    link.segment_bytes_min > link.segment_bytes_max)) {
+    return prefix + "segment_bytes_min..segment_bytes_max is " +
+           std::to_string(link.segment_bytes_min) + ".." +
+           std::to_string(link.segment_bytes_max) +
+           "; expected 0..0 (no splitting) or 1 <= min <= max";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ValidateRule(const FaultRule& rule,
+                                        std::size_t index) {
+  std::string prefix = "fault " + std::to_string(index + 1) + " ";
+  if (!IsNamedKind(rule.kind)) {
+    return prefix + "has kind " + std::to_string(static_cast<int>(rule.kind)) +
+           ", not a named FaultKind";
+  }
+  prefix += "(" + std::string(FaultKindName(rule.kind)) + ") ";
+  if (rule.direction != Direction::kAtoB &&
+      rule.direction != Direction::kBtoA) {
+    return prefix + "has direction " +
+           std::to_string(static_cast<int>(rule.direction)) +
+           ", neither kAtoB nor kBtoA";
+  }
+  const FaultTrigger& trigger = rule.trigger;
+  switch (trigger.type) {
+    case FaultTrigger::Type::kAtTime:
+      if (trigger.at_ns < 0) {
+        return prefix + "fires at_ns " + std::to_string(trigger.at_ns) +
+               ", but times cannot be negative";
+      }
+      if (trigger.after_bytes != 0 || trigger.per_million != 0) {
+        return prefix +
+               "is triggered at a time but sets after_bytes or per_million";
+      }
+      break;
+    case FaultTrigger::Type::kAfterBytes:
+      if (trigger.at_ns != 0 || trigger.per_million != 0) {
+        return prefix +
+               "is triggered after bytes but sets at_ns or per_million";
+      }
+      break;
+    case FaultTrigger::Type::kProbability:
+      if (trigger.per_million > kMillion) {
+        return prefix + "has per_million " +
+               std::to_string(trigger.per_million) + ", above 1000000 (100%)";
+      }
+      if (trigger.at_ns != 0 || trigger.after_bytes != 0) {
+        return prefix +
+               "is triggered by probability but sets at_ns or after_bytes";
+      }
+      break;
+    default:
+      return prefix + "has trigger type " +
+             std::to_string(static_cast<int>(trigger.type)) +
+             ", not a named FaultTrigger::Type";
+  }
+  if (Info(rule.kind).needs_duration) {
+    if (rule.duration_ns < 0) {
+      return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
+             ", but durations cannot be negative";
+    }
+  } else if (rule.duration_ns != 0) {
+    return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
+           ", but only " + DurationKindNames() + " take a duration";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan) {
+  if (auto problem = ValidateLink(plan.a_to_b, "a>b")) return problem;
+  if (auto problem = ValidateLink(plan.b_to_a, "b>a")) return problem;
+  for (std::size_t i = 0; i < plan.faults.size(); ++i) {
+    if (auto problem = ValidateRule(plan.faults[i], i)) return problem;
+  }
+  return std::nullopt;
+}
 
 std::string DebugFields(const FaultPlan& plan) {
   std::string out = "a>b: " + DebugFields(plan.a_to_b) +

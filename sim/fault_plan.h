@@ -21,6 +21,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -285,6 +286,24 @@ struct FaultPlan {
 
   friend bool operator==(const FaultPlan&, const FaultPlan&) = default;
 };
+
+// ValidateFaultPlan()
+//
+// Whether `plan` is valid: every field means something and has a text form
+// (sim/fault_plan_text.h), so the text round trip holds for it. Returns
+// std::nullopt when it is; otherwise a sentence naming the first field
+// that is not, e.g. "a>b: latency_ns_max is 7 but the latency shape is
+// fixed (only a uniform latency uses latency_ns_max)". The rules: no
+// negative durations; fields a latency shape or trigger type does not use
+// are 0; split is 0B..0B or 1 <= min <= max; rates are at most
+// 1000000ppm; duration_ns is 0 except for the kinds that need a duration
+// (stall, slow-close); enums hold one of their named values. Every
+// SwarmPlan() result and every parsed plan is valid.
+std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan);
+
+// The names of the fault kinds that take a duration, for messages:
+// "stall and slow-close".
+std::string DurationKindNames();
 
 // Every field of `plan`, raw (enums as numbers), one line per direction
 // and per fault: for failure reports that must show differences the text
