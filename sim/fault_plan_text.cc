@@ -2,19 +2,15 @@
 
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "flow/check.h"
+#include "sim/units.h"
 
 namespace flowcheck::sim {
 namespace {
-
-constexpr std::int64_t kMaxNs = std::numeric_limits<std::int64_t>::max();
-constexpr std::uint64_t kMaxBytes = std::numeric_limits<std::uint64_t>::max();
-constexpr std::uint64_t kMillion = 1000000;
 
 // The settings, in the order the printer writes them.
 enum class Key {
@@ -34,33 +30,6 @@ constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
 constexpr std::string_view kKeyList =
     "latency, tail, bandwidth, split, coalesce, read-max, window, close-delay";
 
-struct DurationUnit {
-  std::string_view name;
-  std::int64_t ns;
-};
-// Largest first: the printer takes the first that divides the value.
-constexpr std::array<DurationUnit, 4> kDurationUnits = {{
-    {"s", 1000000000},
-    {"ms", 1000000},
-    {"us", 1000},
-    {"ns", 1},
-}};
-
-struct SizeUnit {
-  std::string_view name;
-  std::uint64_t bytes;
-};
-// Largest first: the printer takes the first that divides the value.
-constexpr std::array<SizeUnit, 7> kSizeUnits = {{
-    {"GiB", std::uint64_t{1} << 30},
-    {"GB", 1000000000},
-    {"MiB", std::uint64_t{1} << 20},
-    {"MB", 1000000},
-    {"KiB", 1024},
-    {"KB", 1000},
-    {"B", 1},
-}};
-
 std::string KindList() {
   std::string out;
   for (const FaultKindInfo& info : kFaultKinds) {
@@ -72,62 +41,6 @@ std::string KindList() {
 
 bool NeedsDuration(FaultKind kind) {
   return IsNamedKind(kind) && Info(kind).needs_duration;
-}
-
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLetter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// How many bytes of the input an error message quotes at most.
-constexpr std::size_t kMaxShown = 32;
-
-// `text` in single quotes for an error message: at most kMaxShown bytes of
-// it (then "..."), bytes outside printable ASCII as \xNN.
-std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  const std::size_t shown = text.size() < kMaxShown ? text.size() : kMaxShown;
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7f) {
-      out += static_cast<char>(byte);
-    } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  out += "'";
-  return out;
-}
-
-std::string FormatDuration(std::int64_t ns) {
-  if (ns == 0) return "0ns";
-  for (const DurationUnit& unit : kDurationUnits) {
-    if (ns % unit.ns == 0)
-      return std::to_string(ns / unit.ns) + std::string(unit.name);
-  }
-  return std::to_string(ns) + "ns";  // not reached: the last unit is 1ns
-}
-
-std::string FormatSize(std::uint64_t bytes) {
-  if (bytes == 0) return "0B";
-  for (const SizeUnit& unit : kSizeUnits) {
-    if (bytes % unit.bytes == 0) {
-      return std::to_string(bytes / unit.bytes) + std::string(unit.name);
-    }
-  }
-  return std::to_string(bytes) + "B";  // not reached: the last unit is 1B
-}
-
-std::string FormatRate(std::uint32_t per_million) {
-  return std::to_string(per_million) + "ppm";
 }
 
 // Whether `a` and `b` agree on every field that `key` sets.
@@ -210,12 +123,6 @@ std::string FormatTrigger(const FaultTrigger& trigger) {
   return "at=?";
 }
 
-// Digits read by Parser::ScanDigits.
-struct Digits {
-  std::uint64_t value = 0;  // meaningless when overflow
-  bool overflow = false;    // more than fits in 64 bits
-};
-
 // One pass over the text, left to right, no recursion. Each Parse* method
 // consumes what it recognizes and returns true, or records the error and
 // returns false; the first error ends the parse.
@@ -283,13 +190,13 @@ class Parser {
       } else if (prefix == "b>a") {
         applies[0] = false;
       } else if (FindKey(prefix) != nullptr) {
-        return Fail(word_begin + colon, "expected '=' after " + Quote(prefix) +
-                                            ", found " +
-                                            Found(word_begin + colon));
+        return Fail(word_begin + colon,
+                    "expected '=' after " + QuoteForMessage(prefix) +
+                        ", found " + Found(word_begin + colon));
       } else {
         return Fail(word_begin,
                     "expected a direction a>b or b>a before ':', found " +
-                        Quote(prefix));
+                        QuoteForMessage(prefix));
       }
       pos_ = word_begin + colon + 1;
     }
@@ -308,15 +215,16 @@ class Parser {
     if (key == nullptr) {
       if (applies[0] && applies[1] && FindKind(key_text) != nullptr) {
         return Fail(key_begin,
-                    "expected a setting, found the fault " + Quote(key_text) +
+                    "expected a setting, found the fault " +
+                        QuoteForMessage(key_text) +
                         ": faults come after the settings, each after a ';' "
                         "(e.g. '; reset a>b at=1s')");
       }
-      return Fail(key_begin, "unknown setting " + Quote(key_text) +
+      return Fail(key_begin, "unknown setting " + QuoteForMessage(key_text) +
                                  "; expected one of " + std::string(kKeyList));
     }
     if (equals == std::string_view::npos) {
-      return Fail(key_end, "expected '=' after " + Quote(key_text) +
+      return Fail(key_end, "expected '=' after " + QuoteForMessage(key_text) +
                                ", found " + Found(key_end));
     }
     const auto key_index = static_cast<std::size_t>(*key);
@@ -341,7 +249,7 @@ class Parser {
       return Fail(pos_,
                   "expected a space, ';' or the end of the input after "
                   "the value of " +
-                      Quote(context) + ", found " + Found(pos_));
+                      QuoteForMessage(context) + ", found " + Found(pos_));
     }
     for (int direction = 0; direction < 2; ++direction) {
       if (!applies[direction]) continue;
@@ -392,13 +300,13 @@ class Parser {
           return Fail(value_begin,
                       "expected segment sizes of at least 1B after 'split=', "
                       "found " +
-                          Quote(value));
+                          QuoteForMessage(value));
         }
         if (min > max) {
           return Fail(value_begin,
                       "expected a range MIN..MAX with MIN <= MAX after "
                       "'split=', found " +
-                          Quote(value) + " (min > max)");
+                          QuoteForMessage(value) + " (min > max)");
         }
         link.segment_bytes_min = min;
         link.segment_bytes_max = max;
@@ -436,11 +344,12 @@ class Parser {
       pos_ += 2;
       if (!ParseDuration("..", link.latency_ns_max)) return false;
       if (link.latency_ns_min > link.latency_ns_max) {
-        return Fail(value_begin,
-                    "expected a range MIN..MAX with MIN <= MAX after "
-                    "'latency=', found " +
-                        Quote(text_.substr(value_begin, pos_ - value_begin)) +
-                        " (min > max)");
+        return Fail(
+            value_begin,
+            "expected a range MIN..MAX with MIN <= MAX after "
+            "'latency=', found " +
+                QuoteForMessage(text_.substr(value_begin, pos_ - value_begin)) +
+                " (min > max)");
       }
       link.latency_shape = LatencyShape::kUniform;
       return true;
@@ -486,10 +395,11 @@ class Parser {
           FindKey(kind_text.substr(0, equals)) != nullptr) {
         return Fail(kind_begin,
                     "expected a fault kind, found the setting " +
-                        Quote(kind_text) +
+                        QuoteForMessage(kind_text) +
                         ": settings come first, before the first ';'");
       }
-      return Fail(kind_begin, "unknown fault kind " + Quote(kind_text) +
+      return Fail(kind_begin, "unknown fault kind " +
+                                  QuoteForMessage(kind_text) +
                                   "; expected one of " + KindList());
     }
     rule.kind = *kind;
@@ -500,7 +410,7 @@ class Parser {
       return Fail(pos_,
                   "expected a direction (a>b or b>a) or a trigger "
                   "(at=DUR, after=SIZE or p=RATE) after " +
-                      Quote(kind_text) + ", found " + Found(pos_));
+                      QuoteForMessage(kind_text) + ", found " + Found(pos_));
     }
     const std::size_t word_end = WordEnd(pos_);
     const std::string_view word = text_.substr(pos_, word_end - pos_);
@@ -518,8 +428,8 @@ class Parser {
                         Found(pos_));
       }
     } else if (!is_trigger && word.find('>') != std::string_view::npos) {
-      return Fail(pos_,
-                  "expected a direction a>b or b>a, found " + Quote(word));
+      return Fail(pos_, "expected a direction a>b or b>a, found " +
+                            QuoteForMessage(word));
     }
 
     if (!ParseTrigger(rule.trigger)) return false;
@@ -552,7 +462,8 @@ class Parser {
                   "expected ';' or the end of the input after the "
                   "trigger, found " +
                       Found(pos_) + ": for= is allowed only with " +
-                      DurationKindNames() + ", not with " + Quote(kind_text));
+                      DurationKindNames() + ", not with " +
+                      QuoteForMessage(kind_text));
     }
     plan_.faults.push_back(rule);
     return true;
@@ -579,193 +490,26 @@ class Parser {
                     Found(pos_));
   }
 
-  // DUR := digits unit, unit one of ns us ms s; the result fits int64 ns.
+  // DUR, SIZE and RATE (sim/units.h) at pos_, read into `out`.
   bool ParseDuration(std::string_view after, std::int64_t& out_ns) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a duration such as 5ms or 250us after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (durations cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
-    }
-    const Digits digits = ScanDigits();
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    if (!CheckNoFraction(begin, "duration", after, "1500us for 1.5ms"))
-      return false;
-    const std::size_t unit_begin = pos_;
-    while (!AtEnd() && IsLetter(text_[pos_])) ++pos_;
-    const std::string_view unit_text =
-        text_.substr(unit_begin, pos_ - unit_begin);
-    if (unit_text.empty()) {
-      return Fail(unit_begin,
-                  "expected a unit ns, us, ms or s after the number " +
-                      Quote(number) + ", found " + Found(unit_begin));
-    }
-    const DurationUnit* unit = nullptr;
-    for (const DurationUnit& candidate : kDurationUnits) {
-      if (candidate.name == unit_text) unit = &candidate;
-    }
-    if (unit == nullptr) {
-      return Fail(unit_begin,
-                  "expected a unit ns, us, ms or s after the number " +
-                      Quote(number) + ", found " + Quote(unit_text));
-    }
-    if (digits.overflow ||
-        digits.value > static_cast<std::uint64_t>(kMaxNs / unit->ns)) {
-      return Fail(begin, "duration " +
-                             Quote(text_.substr(begin, pos_ - begin)) +
-                             " is too large: expected at most "
-                             "9223372036854775807ns (about 292 years)");
-    }
-    out_ns = static_cast<std::int64_t>(digits.value) * unit->ns;
-    return true;
+    return Take(ScanDuration(Rest(), after), out_ns);
   }
-
-  // SIZE := digits [unit], unit one of B KB KiB MB MiB GB GiB; fits uint64.
   bool ParseSize(std::string_view after, std::uint64_t& out_bytes) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a size such as 100B or 64KiB after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (sizes cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
-    }
-    const Digits digits = ScanDigits();
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    if (!CheckNoFraction(begin, "size", after, "1536B for 1.5KiB"))
-      return false;
-    const std::size_t unit_begin = pos_;
-    while (!AtEnd() && IsLetter(text_[pos_])) ++pos_;
-    const std::string_view unit_text =
-        text_.substr(unit_begin, pos_ - unit_begin);
-    std::uint64_t multiplier = 1;
-    if (!unit_text.empty()) {
-      const SizeUnit* unit = nullptr;
-      for (const SizeUnit& candidate : kSizeUnits) {
-        if (candidate.name == unit_text) unit = &candidate;
-      }
-      if (unit == nullptr) {
-        return Fail(unit_begin,
-                    "expected a size unit B, KB, KiB, MB, MiB, GB or GiB (or "
-                    "none, meaning bytes) after the number " +
-                        Quote(number) + ", found " + Quote(unit_text));
-      }
-      multiplier = unit->bytes;
-    }
-    if (digits.overflow || digits.value > kMaxBytes / multiplier) {
-      return Fail(begin, "size " + Quote(text_.substr(begin, pos_ - begin)) +
-                             " is too large: expected at most "
-                             "18446744073709551615B (16EiB - 1B)");
-    }
-    out_bytes = digits.value * multiplier;
-    return true;
+    return Take(ScanSize(Rest(), after), out_bytes);
   }
-
-  // RATE := digits "ppm" | digits ["." digits] "%"; at most 100%, a whole
-  // number of ppm.
   bool ParseRate(std::string_view after, std::uint32_t& out_per_million) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a rate such as 100ppm or 0.5% after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (rates cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
+    return Take(ScanRate(Rest(), after), out_per_million);
+  }
+  template <typename T>
+  bool Take(Scanned<T> scanned, T& out) {
+    if (!scanned.ok()) {
+      return Fail(pos_ + scanned.error_offset, std::move(*scanned.error));
     }
-    const Digits whole = ScanDigits();
-    bool has_fraction = false;
-    bool exact = true;
-    std::uint64_t fraction = 0;  // in units of 0.0001%, i.e. ppm
-    if (!AtEnd() && text_[pos_] == '.') {
-      has_fraction = true;
-      ++pos_;
-      if (AtEnd() || !IsDigit(text_[pos_])) {
-        return Fail(pos_,
-                    "expected a digit after the decimal point in the "
-                    "rate after " +
-                        Quote(after) + ", found " + Found(pos_));
-      }
-      int place = 0;
-      while (!AtEnd() && IsDigit(text_[pos_])) {
-        const auto digit = static_cast<std::uint64_t>(text_[pos_] - '0');
-        if (place < 4) {
-          fraction = fraction * 10 + digit;
-          ++place;
-        } else if (digit != 0) {
-          exact = false;
-        }
-        ++pos_;
-      }
-      for (; place < 4; ++place) fraction *= 10;
-    }
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    bool percent = false;
-    if (LookingAt("ppm")) {
-      pos_ += 3;
-    } else if (LookingAt("%")) {
-      ++pos_;
-      percent = true;
-    } else {
-      return Fail(pos_, "expected 'ppm' or '%' after the number " +
-                            Quote(number) + ", found " + Found(pos_));
-    }
-    const std::string rate = Quote(text_.substr(begin, pos_ - begin));
-    const std::string too_large =
-        "rate " + rate + " is above 100%: expected at most 100% (1000000ppm)";
-    std::uint64_t per_million = 0;
-    if (percent) {
-      if (whole.overflow || whole.value > 100) return Fail(begin, too_large);
-      per_million = whole.value * 10000 + fraction;
-      if (!exact) {
-        return Fail(begin, "rate " + rate +
-                               " is not a whole number of ppm: expected a "
-                               "multiple of 0.0001% (1ppm)");
-      }
-    } else {
-      if (has_fraction) {
-        return Fail(begin, "expected a whole number of ppm, found " + rate +
-                               " (1ppm = 0.0001% is the smallest step)");
-      }
-      if (whole.overflow) return Fail(begin, too_large);
-      per_million = whole.value;
-    }
-    if (per_million > kMillion) return Fail(begin, too_large);
-    out_per_million = static_cast<std::uint32_t>(per_million);
+    out = scanned.value;
+    pos_ += scanned.length;
     return true;
   }
-
-  // After the digits of a duration or size: refuses "1.5ms" with a hint.
-  // `what` is "duration" or "size"; `example` how to write a fraction,
-  // e.g. "1500us for 1.5ms".
-  bool CheckNoFraction(std::size_t begin, std::string_view what,
-                       std::string_view after, std::string_view example) {
-    if (pos_ + 1 < text_.size() && text_[pos_] == '.' &&
-        IsDigit(text_[pos_ + 1])) {
-      return Fail(begin, "expected a whole number in the " + std::string(what) +
-                             " after " + Quote(after) + ", found " +
-                             Found(begin) +
-                             " (no fractions: use a smaller unit, e.g. " +
-                             std::string(example) + ")");
-    }
-    return true;
-  }
-
-  // Reads decimal digits at pos_ (there is at least one).
-  Digits ScanDigits() {
-    Digits digits;
-    while (!AtEnd() && IsDigit(text_[pos_])) {
-      const auto digit = static_cast<std::uint64_t>(text_[pos_] - '0');
-      if (digits.value > (kMaxBytes - digit) / 10) digits.overflow = true;
-      if (!digits.overflow) digits.value = digits.value * 10 + digit;
-      ++pos_;
-    }
-    return digits;
-  }
+  std::string_view Rest() const { return text_.substr(pos_); }
 
   static const Key* FindKey(std::string_view name) {
     static constexpr std::array<Key, kKeyCount> kKeys = {
@@ -821,17 +565,18 @@ class Parser {
   bool AtEnd() const { return pos_ >= text_.size(); }
   // At whitespace, ';' or the end: where a word stops.
   bool AtWordEnd() const {
-    return AtEnd() || IsSpace(text_[pos_]) || text_[pos_] == ';';
+    return AtEnd() || IsTextSpace(text_[pos_]) || text_[pos_] == ';';
   }
   bool AtFaultEnd() const { return AtEnd() || text_[pos_] == ';'; }
   bool LookingAt(std::string_view expected) const {
     return text_.substr(pos_).starts_with(expected);
   }
   void SkipSpaces() {
-    while (!AtEnd() && IsSpace(text_[pos_])) ++pos_;
+    while (!AtEnd() && IsTextSpace(text_[pos_])) ++pos_;
   }
   std::size_t WordEnd(std::size_t from) const {
-    while (from < text_.size() && !IsSpace(text_[from]) && text_[from] != ';') {
+    while (from < text_.size() && !IsTextSpace(text_[from]) &&
+           text_[from] != ';') {
       ++from;
     }
     return from;
@@ -839,21 +584,8 @@ class Parser {
 
   // What the text holds at `at`, for "found ..." in a message.
   std::string Found(std::size_t at) const {
-    if (at >= text_.size()) return "the end of the input";
-    const char c = text_[at];
-    if (c == ';') return "';'";
-    if (c == ' ') return "a space";
-    if (c == '\t') return "a tab";
-    if (c == '\n' || c == '\r') return "a line break";
-    if (IsSpace(c)) return "whitespace";
-    // The rest of the word, but no more than one byte past what Quote
-    // shows (so that it adds "..."): a long word costs nothing here.
-    std::size_t end = at;
-    while (end < text_.size() && end - at <= kMaxShown &&
-           !IsSpace(text_[end]) && text_[end] != ';') {
-      ++end;
-    }
-    return Quote(text_.substr(at, end - at));
+    return DescribeFound(at >= text_.size() ? std::string_view()
+                                            : text_.substr(at));
   }
 
   bool Fail(std::size_t at, std::string message) {
