@@ -1,5 +1,6 @@
 #include "sim/fault_plan_text.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -12,23 +13,39 @@
 namespace flowcheck::sim {
 namespace {
 
-// The settings, in the order the printer writes them.
-enum class Key {
-  kLatency,
-  kTail,
-  kBandwidth,
-  kSplit,
-  kCoalesce,
-  kReadMax,
-  kWindow,
-  kCloseDelay,
+class Parser;
+
+// One setting of the text form ("latency=...", "window=..."): everything
+// the parser and the printer know about it, as one row of kSettings (after
+// Parser, below), in the order the printer writes them.
+struct Setting {
+  std::string_view name;
+  // Whether two links agree on every field the setting sets.
+  bool (*same)(const LinkOptions& a, const LinkOptions& b);
+  // Copies the fields the setting sets.
+  void (*copy)(const LinkOptions& from, LinkOptions& to);
+  // The value text of the setting in a link (what follows "name=").
+  std::string (*format)(const LinkOptions& link);
+  // Reads the value at the parser's position into the link's fields, given
+  // the text before it ("latency=") for messages.
+  bool (Parser::*parse)(const std::string& context, LinkOptions& link);
 };
-constexpr std::size_t kKeyCount = 8;
-constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
-    "latency",  "tail",     "bandwidth", "split",
-    "coalesce", "read-max", "window",    "close-delay"};
-constexpr std::string_view kKeyList =
-    "latency, tail, bandwidth, split, coalesce, read-max, window, close-delay";
+constexpr std::size_t kSettingCount = 8;  // kSettings checks it
+
+// The position of `setting` in kSettings; "latency, tail, ..." for messages.
+std::size_t SettingIndex(const Setting& setting);
+std::string SettingList();
+
+// The fields of LinkOptions one setting sets, compared and copied together.
+template <auto... kMembers>
+struct Fields {
+  static bool Same(const LinkOptions& a, const LinkOptions& b) {
+    return ((a.*kMembers == b.*kMembers) && ...);
+  }
+  static void Copy(const LinkOptions& from, LinkOptions& to) {
+    ((to.*kMembers = from.*kMembers), ...);
+  }
+};
 
 std::string KindList() {
   std::string out;
@@ -43,72 +60,46 @@ bool NeedsDuration(FaultKind kind) {
   return IsNamedKind(kind) && Info(kind).needs_duration;
 }
 
-// Whether `a` and `b` agree on every field that `key` sets.
-bool SameSetting(Key key, const LinkOptions& a, const LinkOptions& b) {
-  switch (key) {
-    case Key::kLatency:
-      return a.latency_shape == b.latency_shape &&
-             a.latency_ns_min == b.latency_ns_min &&
-             a.latency_ns_max == b.latency_ns_max &&
-             a.latency_ns_mean == b.latency_ns_mean;
-    case Key::kTail:
-      return a.tail_per_million == b.tail_per_million &&
-             a.tail_latency_ns == b.tail_latency_ns;
-    case Key::kBandwidth:
-      return a.bandwidth_bytes_per_second == b.bandwidth_bytes_per_second;
-    case Key::kSplit:
-      return a.segment_bytes_min == b.segment_bytes_min &&
-             a.segment_bytes_max == b.segment_bytes_max;
-    case Key::kCoalesce:
-      return a.coalesce == b.coalesce;
-    case Key::kReadMax:
-      return a.read_bytes_max == b.read_bytes_max;
-    case Key::kWindow:
-      return a.window_bytes == b.window_bytes;
-    case Key::kCloseDelay:
-      return a.close_delay_ns == b.close_delay_ns;
-  }
-  return false;
-}
-
-// The value text of `key` in `link` (what follows "key=").
-std::string FormatSettingValue(Key key, const LinkOptions& link) {
-  switch (key) {
-    case Key::kLatency:
-      switch (link.latency_shape) {
-        case LatencyShape::kFixed:
-          return FormatDuration(link.latency_ns_min);
-        case LatencyShape::kUniform:
-          return FormatDuration(link.latency_ns_min) + ".." +
-                 FormatDuration(link.latency_ns_max);
-        case LatencyShape::kExponential: {
-          std::string exp = "exp(" + FormatDuration(link.latency_ns_mean) + ")";
-          if (link.latency_ns_min == 0) return exp;
-          return FormatDuration(link.latency_ns_min) + "+" + exp;
-        }
-      }
+// The value texts of the settings (Setting::format).
+std::string FormatLatency(const LinkOptions& link) {
+  switch (link.latency_shape) {
+    case LatencyShape::kFixed:
       return FormatDuration(link.latency_ns_min);
-    case Key::kTail:
-      return FormatRate(link.tail_per_million) + ":" +
-             FormatDuration(link.tail_latency_ns);
-    case Key::kBandwidth:
-      return FormatSize(link.bandwidth_bytes_per_second) + "/s";
-    case Key::kSplit:
-      if (link.segment_bytes_min == link.segment_bytes_max) {
-        return FormatSize(link.segment_bytes_min);
-      }
-      return FormatSize(link.segment_bytes_min) + ".." +
-             FormatSize(link.segment_bytes_max);
-    case Key::kCoalesce:
-      return link.coalesce ? "on" : "off";
-    case Key::kReadMax:
-      return FormatSize(link.read_bytes_max);
-    case Key::kWindow:
-      return FormatSize(link.window_bytes);
-    case Key::kCloseDelay:
-      return FormatDuration(link.close_delay_ns);
+    case LatencyShape::kUniform:
+      return FormatDuration(link.latency_ns_min) + ".." +
+             FormatDuration(link.latency_ns_max);
+    case LatencyShape::kExponential: {
+      std::string exp = "exp(" + FormatDuration(link.latency_ns_mean) + ")";
+      if (link.latency_ns_min == 0) return exp;
+      return FormatDuration(link.latency_ns_min) + "+" + exp;
+    }
   }
-  return "";
+  return FormatDuration(link.latency_ns_min);
+}
+std::string FormatTail(const LinkOptions& link) {
+  return FormatRate(link.tail_per_million) + ":" +
+         FormatDuration(link.tail_latency_ns);
+}
+std::string FormatBandwidth(const LinkOptions& link) {
+  return FormatSize(link.bandwidth_bytes_per_second) + "/s";
+}
+std::string FormatSplit(const LinkOptions& link) {
+  if (link.segment_bytes_min == link.segment_bytes_max) {
+    return FormatSize(link.segment_bytes_min);
+  }
+  return FormatSize(link.segment_bytes_min) + ".." +
+         FormatSize(link.segment_bytes_max);
+}
+std::string FormatCoalesce(const LinkOptions& link) {
+  return link.coalesce ? "on" : "off";
+}
+template <std::uint64_t LinkOptions::*kMember>
+std::string FormatSizeOf(const LinkOptions& link) {
+  return FormatSize(link.*kMember);
+}
+template <std::int64_t LinkOptions::*kMember>
+std::string FormatDurationOf(const LinkOptions& link) {
+  return FormatDuration(link.*kMember);
 }
 
 std::string FormatTrigger(const FaultTrigger& trigger) {
@@ -135,7 +126,136 @@ class Parser {
     return ParsedFaultPlan::Ok(std::move(plan_));
   }
 
+  // The values of the settings (Setting::parse): each reads the value at
+  // pos_ into the fields of `link` its setting sets, or fails.
+
+  // latency=DUR | DUR..DUR | DUR+exp(DUR) | exp(DUR)
+  bool ParseLatency(const std::string& context, LinkOptions& link) {
+    const std::size_t value_begin = pos_;
+    if (LookingAt("exp(")) {
+      link.latency_shape = LatencyShape::kExponential;
+      return ParseExp(link.latency_ns_mean);
+    }
+    if (!ParseDuration(context, link.latency_ns_min)) return false;
+    if (LookingAt("..")) {
+      pos_ += 2;
+      if (!ParseDuration("..", link.latency_ns_max)) return false;
+      if (link.latency_ns_min > link.latency_ns_max) {
+        return Fail(
+            value_begin,
+            "expected a range MIN..MAX with MIN <= MAX after "
+            "'latency=', found " +
+                QuoteForMessage(text_.substr(value_begin, pos_ - value_begin)) +
+                " (min > max)");
+      }
+      link.latency_shape = LatencyShape::kUniform;
+      return true;
+    }
+    if (LookingAt("+")) {
+      ++pos_;
+      if (!LookingAt("exp(")) {
+        return Fail(pos_,
+                    "expected exp(DUR) after '+' in 'latency=' (e.g. "
+                    "latency=1ms+exp(5ms)), found " +
+                        Found(pos_));
+      }
+      link.latency_shape = LatencyShape::kExponential;
+      return ParseExp(link.latency_ns_mean);
+    }
+    link.latency_shape = LatencyShape::kFixed;
+    return true;
+  }
+
+  // tail=RATE:DUR
+  bool ParseTail(const std::string& context, LinkOptions& link) {
+    if (!ParseRate(context, link.tail_per_million)) return false;
+    if (AtEnd() || text_[pos_] != ':') {
+      return Fail(pos_,
+                  "expected ':' and a duration after the rate in 'tail=' "
+                  "(e.g. tail=100ppm:50ms), found " +
+                      Found(pos_));
+    }
+    ++pos_;
+    return ParseDuration(":", link.tail_latency_ns);
+  }
+
+  // bandwidth=SIZE/s
+  bool ParseBandwidth(const std::string& context, LinkOptions& link) {
+    if (!ParseSize(context, link.bandwidth_bytes_per_second)) return false;
+    if (!LookingAt("/s")) {
+      return Fail(pos_,
+                  "expected '/s' after the size in 'bandwidth=' (e.g. "
+                  "bandwidth=10MiB/s), found " +
+                      Found(pos_));
+    }
+    pos_ += 2;
+    return true;
+  }
+
+  // split=SIZE | SIZE..SIZE
+  bool ParseSplit(const std::string& context, LinkOptions& link) {
+    const std::size_t value_begin = pos_;
+    std::uint64_t min = 0;
+    if (!ParseSize(context, min)) return false;
+    std::uint64_t max = min;
+    if (LookingAt("..")) {
+      pos_ += 2;
+      if (!ParseSize("..", max)) return false;
+    }
+    const std::string_view value =
+        text_.substr(value_begin, pos_ - value_begin);
+    if (min == 0) {
+      return Fail(value_begin,
+                  "expected segment sizes of at least 1B after 'split=', "
+                  "found " +
+                      QuoteForMessage(value));
+    }
+    if (min > max) {
+      return Fail(value_begin,
+                  "expected a range MIN..MAX with MIN <= MAX after "
+                  "'split=', found " +
+                      QuoteForMessage(value) + " (min > max)");
+    }
+    link.segment_bytes_min = min;
+    link.segment_bytes_max = max;
+    return true;
+  }
+
+  // coalesce=on|off
+  bool ParseCoalesce(const std::string&, LinkOptions& link) {
+    const std::string_view rest = text_.substr(pos_, WordEnd(pos_) - pos_);
+    if (rest == "on" || rest == "off") {
+      link.coalesce = rest == "on";
+      pos_ += rest.size();
+      return true;
+    }
+    return Fail(
+        pos_, "expected 'on' or 'off' after 'coalesce=', found " + Found(pos_));
+  }
+
+  // read-max=SIZE, window=SIZE; close-delay=DUR
+  template <std::uint64_t LinkOptions::*kMember>
+  bool ParseSizeOf(const std::string& context, LinkOptions& link) {
+    return ParseSize(context, link.*kMember);
+  }
+  template <std::int64_t LinkOptions::*kMember>
+  bool ParseDurationOf(const std::string& context, LinkOptions& link) {
+    return ParseDuration(context, link.*kMember);
+  }
+
  private:
+  // "exp(" DUR ")", with pos_ at "exp(".
+  bool ParseExp(std::int64_t& mean_ns) {
+    pos_ += 4;
+    if (!ParseDuration("exp(", mean_ns)) return false;
+    if (AtEnd() || text_[pos_] != ')') {
+      return Fail(
+          pos_, "expected ')' after the mean in 'exp(', found " + Found(pos_));
+    }
+    ++pos_;
+    return true;
+  }
+
   bool ParsePlan() {
     SkipSpaces();
     if (!AtEnd() && text_[pos_] != ';') {
@@ -189,7 +309,7 @@ class Parser {
         applies[1] = false;
       } else if (prefix == "b>a") {
         applies[0] = false;
-      } else if (FindKey(prefix) != nullptr) {
+      } else if (FindSetting(prefix) != nullptr) {
         return Fail(word_begin + colon,
                     "expected '=' after " + QuoteForMessage(prefix) +
                         ", found " + Found(word_begin + colon));
@@ -211,8 +331,8 @@ class Parser {
                   "expected a setting name such as latency or window, found " +
                       Found(key_begin));
     }
-    const Key* key = FindKey(key_text);
-    if (key == nullptr) {
+    const Setting* setting = FindSetting(key_text);
+    if (setting == nullptr) {
       if (applies[0] && applies[1] && FindKind(key_text) != nullptr) {
         return Fail(key_begin,
                     "expected a setting, found the fault " +
@@ -221,13 +341,13 @@ class Parser {
                         "(e.g. '; reset a>b at=1s')");
       }
       return Fail(key_begin, "unknown setting " + QuoteForMessage(key_text) +
-                                 "; expected one of " + std::string(kKeyList));
+                                 "; expected one of " + SettingList());
     }
     if (equals == std::string_view::npos) {
       return Fail(key_end, "expected '=' after " + QuoteForMessage(key_text) +
                                ", found " + Found(key_end));
     }
-    const auto key_index = static_cast<std::size_t>(*key);
+    const std::size_t key_index = SettingIndex(*setting);
     for (int direction = 0; direction < 2; ++direction) {
       if (!applies[direction]) continue;
       const std::size_t earlier = set_at_column_[direction][key_index];
@@ -243,8 +363,8 @@ class Parser {
     pos_ = key_end + 1;
 
     const std::string context = std::string(key_text) + "=";
-    LinkOptions value;  // the fields of `key` are filled in below
-    if (!ParseSettingValue(*key, context, value)) return false;
+    LinkOptions value;  // the fields of `setting` are filled in below
+    if (!(this->*setting->parse)(context, value)) return false;
     if (!AtWordEnd()) {
       return Fail(pos_,
                   "expected a space, ';' or the end of the input after "
@@ -255,129 +375,8 @@ class Parser {
       if (!applies[direction]) continue;
       set_at_column_[direction][key_index] = word_begin + 1;
       LinkOptions& link = direction == 0 ? plan_.a_to_b : plan_.b_to_a;
-      CopySetting(*key, value, link);
+      setting->copy(value, link);
     }
-    return true;
-  }
-
-  bool ParseSettingValue(Key key, const std::string& context,
-                         LinkOptions& link) {
-    const std::size_t value_begin = pos_;
-    switch (key) {
-      case Key::kLatency:
-        return ParseLatency(context, link);
-      case Key::kTail:
-        if (!ParseRate(context, link.tail_per_million)) return false;
-        if (AtEnd() || text_[pos_] != ':') {
-          return Fail(pos_,
-                      "expected ':' and a duration after the rate in 'tail=' "
-                      "(e.g. tail=100ppm:50ms), found " +
-                          Found(pos_));
-        }
-        ++pos_;
-        return ParseDuration(":", link.tail_latency_ns);
-      case Key::kBandwidth:
-        if (!ParseSize(context, link.bandwidth_bytes_per_second)) return false;
-        if (!LookingAt("/s")) {
-          return Fail(pos_,
-                      "expected '/s' after the size in 'bandwidth=' (e.g. "
-                      "bandwidth=10MiB/s), found " +
-                          Found(pos_));
-        }
-        pos_ += 2;
-        return true;
-      case Key::kSplit: {
-        std::uint64_t min = 0;
-        if (!ParseSize(context, min)) return false;
-        std::uint64_t max = min;
-        if (LookingAt("..")) {
-          pos_ += 2;
-          if (!ParseSize("..", max)) return false;
-        }
-        const std::string_view value =
-            text_.substr(value_begin, pos_ - value_begin);
-        if (min == 0) {
-          return Fail(value_begin,
-                      "expected segment sizes of at least 1B after 'split=', "
-                      "found " +
-                          QuoteForMessage(value));
-        }
-        if (min > max) {
-          return Fail(value_begin,
-                      "expected a range MIN..MAX with MIN <= MAX after "
-                      "'split=', found " +
-                          QuoteForMessage(value) + " (min > max)");
-        }
-        link.segment_bytes_min = min;
-        link.segment_bytes_max = max;
-        return true;
-      }
-      case Key::kCoalesce: {
-        const std::string_view rest = text_.substr(pos_, WordEnd(pos_) - pos_);
-        if (rest == "on" || rest == "off") {
-          link.coalesce = rest == "on";
-          pos_ += rest.size();
-          return true;
-        }
-        return Fail(pos_, "expected 'on' or 'off' after 'coalesce=', found " +
-                              Found(pos_));
-      }
-      case Key::kReadMax:
-        return ParseSize(context, link.read_bytes_max);
-      case Key::kWindow:
-        return ParseSize(context, link.window_bytes);
-      case Key::kCloseDelay:
-        return ParseDuration(context, link.close_delay_ns);
-    }
-    return Fail(pos_, "internal error: unhandled setting");
-  }
-
-  // latency=DUR | DUR..DUR | DUR+exp(DUR) | exp(DUR)
-  bool ParseLatency(const std::string& context, LinkOptions& link) {
-    const std::size_t value_begin = pos_;
-    if (LookingAt("exp(")) {
-      link.latency_shape = LatencyShape::kExponential;
-      return ParseExp(link.latency_ns_mean);
-    }
-    if (!ParseDuration(context, link.latency_ns_min)) return false;
-    if (LookingAt("..")) {
-      pos_ += 2;
-      if (!ParseDuration("..", link.latency_ns_max)) return false;
-      if (link.latency_ns_min > link.latency_ns_max) {
-        return Fail(
-            value_begin,
-            "expected a range MIN..MAX with MIN <= MAX after "
-            "'latency=', found " +
-                QuoteForMessage(text_.substr(value_begin, pos_ - value_begin)) +
-                " (min > max)");
-      }
-      link.latency_shape = LatencyShape::kUniform;
-      return true;
-    }
-    if (LookingAt("+")) {
-      ++pos_;
-      if (!LookingAt("exp(")) {
-        return Fail(pos_,
-                    "expected exp(DUR) after '+' in 'latency=' (e.g. "
-                    "latency=1ms+exp(5ms)), found " +
-                        Found(pos_));
-      }
-      link.latency_shape = LatencyShape::kExponential;
-      return ParseExp(link.latency_ns_mean);
-    }
-    link.latency_shape = LatencyShape::kFixed;
-    return true;
-  }
-
-  // "exp(" DUR ")", with pos_ at "exp(".
-  bool ParseExp(std::int64_t& mean_ns) {
-    pos_ += 4;
-    if (!ParseDuration("exp(", mean_ns)) return false;
-    if (AtEnd() || text_[pos_] != ')') {
-      return Fail(
-          pos_, "expected ')' after the mean in 'exp(', found " + Found(pos_));
-    }
-    ++pos_;
     return true;
   }
 
@@ -392,7 +391,7 @@ class Parser {
     if (kind == nullptr) {
       const std::size_t equals = kind_text.find('=');
       if (equals != std::string_view::npos &&
-          FindKey(kind_text.substr(0, equals)) != nullptr) {
+          FindSetting(kind_text.substr(0, equals)) != nullptr) {
         return Fail(kind_begin,
                     "expected a fault kind, found the setting " +
                         QuoteForMessage(kind_text) +
@@ -511,55 +510,14 @@ class Parser {
   }
   std::string_view Rest() const { return text_.substr(pos_); }
 
-  static const Key* FindKey(std::string_view name) {
-    static constexpr std::array<Key, kKeyCount> kKeys = {
-        Key::kLatency,  Key::kTail,    Key::kBandwidth, Key::kSplit,
-        Key::kCoalesce, Key::kReadMax, Key::kWindow,    Key::kCloseDelay};
-    for (std::size_t i = 0; i < kKeyCount; ++i) {
-      if (kKeyNames[i] == name) return &kKeys[i];
-    }
-    return nullptr;
-  }
+  // The setting named `name`, or nullptr.
+  static const Setting* FindSetting(std::string_view name);
 
   static const FaultKind* FindKind(std::string_view name) {
     for (const FaultKindInfo& info : kFaultKinds) {
       if (info.name == name) return &info.kind;
     }
     return nullptr;
-  }
-
-  static void CopySetting(Key key, const LinkOptions& from, LinkOptions& to) {
-    switch (key) {
-      case Key::kLatency:
-        to.latency_shape = from.latency_shape;
-        to.latency_ns_min = from.latency_ns_min;
-        to.latency_ns_max = from.latency_ns_max;
-        to.latency_ns_mean = from.latency_ns_mean;
-        return;
-      case Key::kTail:
-        to.tail_per_million = from.tail_per_million;
-        to.tail_latency_ns = from.tail_latency_ns;
-        return;
-      case Key::kBandwidth:
-        to.bandwidth_bytes_per_second = from.bandwidth_bytes_per_second;
-        return;
-      case Key::kSplit:
-        to.segment_bytes_min = from.segment_bytes_min;
-        to.segment_bytes_max = from.segment_bytes_max;
-        return;
-      case Key::kCoalesce:
-        to.coalesce = from.coalesce;
-        return;
-      case Key::kReadMax:
-        to.read_bytes_max = from.read_bytes_max;
-        return;
-      case Key::kWindow:
-        to.window_bytes = from.window_bytes;
-        return;
-      case Key::kCloseDelay:
-        to.close_delay_ns = from.close_delay_ns;
-        return;
-    }
   }
 
   bool AtEnd() const { return pos_ >= text_.size(); }
@@ -600,8 +558,70 @@ class Parser {
   FaultPlanError error_;
   // For each direction and key: the 1-based column of the setting that set
   // it, 0 while unset.
-  std::size_t set_at_column_[2][kKeyCount] = {};
+  std::size_t set_at_column_[2][kSettingCount] = {};
 };
+
+using LatencyFields =
+    Fields<&LinkOptions::latency_shape, &LinkOptions::latency_ns_min,
+           &LinkOptions::latency_ns_max, &LinkOptions::latency_ns_mean>;
+using TailFields =
+    Fields<&LinkOptions::tail_per_million, &LinkOptions::tail_latency_ns>;
+using BandwidthFields = Fields<&LinkOptions::bandwidth_bytes_per_second>;
+using SplitFields =
+    Fields<&LinkOptions::segment_bytes_min, &LinkOptions::segment_bytes_max>;
+using CoalesceFields = Fields<&LinkOptions::coalesce>;
+using ReadMaxFields = Fields<&LinkOptions::read_bytes_max>;
+using WindowFields = Fields<&LinkOptions::window_bytes>;
+using CloseDelayFields = Fields<&LinkOptions::close_delay_ns>;
+
+constexpr std::array<Setting, kSettingCount> kSettings = {{
+    {"latency", &LatencyFields::Same, &LatencyFields::Copy, &FormatLatency,
+     &Parser::ParseLatency},
+    {"tail", &TailFields::Same, &TailFields::Copy, &FormatTail,
+     &Parser::ParseTail},
+    {"bandwidth", &BandwidthFields::Same, &BandwidthFields::Copy,
+     &FormatBandwidth, &Parser::ParseBandwidth},
+    {"split", &SplitFields::Same, &SplitFields::Copy, &FormatSplit,
+     &Parser::ParseSplit},
+    {"coalesce", &CoalesceFields::Same, &CoalesceFields::Copy, &FormatCoalesce,
+     &Parser::ParseCoalesce},
+    {"read-max", &ReadMaxFields::Same, &ReadMaxFields::Copy,
+     &FormatSizeOf<&LinkOptions::read_bytes_max>,
+     &Parser::ParseSizeOf<&LinkOptions::read_bytes_max>},
+    {"window", &WindowFields::Same, &WindowFields::Copy,
+     &FormatSizeOf<&LinkOptions::window_bytes>,
+     &Parser::ParseSizeOf<&LinkOptions::window_bytes>},
+    {"close-delay", &CloseDelayFields::Same, &CloseDelayFields::Copy,
+     &FormatDurationOf<&LinkOptions::close_delay_ns>,
+     &Parser::ParseDurationOf<&LinkOptions::close_delay_ns>},
+}};
+
+static_assert(std::ranges::all_of(kSettings,
+                                  [](const Setting& setting) {
+                                    return !setting.name.empty() &&
+                                           setting.parse != nullptr;
+                                  }),
+              "kSettings: kSettingCount is more than the rows");
+
+std::size_t SettingIndex(const Setting& setting) {
+  return static_cast<std::size_t>(&setting - kSettings.data());
+}
+
+std::string SettingList() {
+  std::string out;
+  for (const Setting& setting : kSettings) {
+    if (!out.empty()) out += ", ";
+    out += setting.name;
+  }
+  return out;
+}
+
+const Setting* Parser::FindSetting(std::string_view name) {
+  for (const Setting& setting : kSettings) {
+    if (setting.name == name) return &setting;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -643,23 +663,16 @@ std::string PrintFaultPlan(const FaultPlan& plan) {
     if (!out.empty()) out += ' ';
     out += part;
   };
-  for (std::size_t i = 0; i < kKeyCount; ++i) {
-    const auto key = static_cast<Key>(i);
-    const std::string name(kKeyNames[i]);
-    const bool a_default = SameSetting(key, plan.a_to_b, kDefault);
-    const bool b_default = SameSetting(key, plan.b_to_a, kDefault);
-    if (SameSetting(key, plan.a_to_b, plan.b_to_a)) {
-      if (!a_default) {
-        append(name + "=" + FormatSettingValue(key, plan.a_to_b));
-      }
+  for (const Setting& setting : kSettings) {
+    const std::string name(setting.name);
+    const bool a_default = setting.same(plan.a_to_b, kDefault);
+    const bool b_default = setting.same(plan.b_to_a, kDefault);
+    if (setting.same(plan.a_to_b, plan.b_to_a)) {
+      if (!a_default) append(name + "=" + setting.format(plan.a_to_b));
       continue;
     }
-    if (!a_default) {
-      append("a>b:" + name + "=" + FormatSettingValue(key, plan.a_to_b));
-    }
-    if (!b_default) {
-      append("b>a:" + name + "=" + FormatSettingValue(key, plan.b_to_a));
-    }
+    if (!a_default) append("a>b:" + name + "=" + setting.format(plan.a_to_b));
+    if (!b_default) append("b>a:" + name + "=" + setting.format(plan.b_to_a));
   }
   for (const FaultRule& rule : plan.faults) {
     out += "; ";
