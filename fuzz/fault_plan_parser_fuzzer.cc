@@ -12,7 +12,8 @@
 //     values, huge sizes) or, when the first choice says "tidy", within the
 //     rules of ValidateFaultPlan. For every plan ValidateFaultPlan accepts,
 //     ParseFaultPlan(PrintFaultPlan(plan)) must give the plan back; for the
-//     others, printing must still not crash.
+//     others, printing must still not crash, and ClampToValid (what
+//     MakeConnection runs instead) must give a plan the validator accepts.
 // Crashes, hangs (libFuzzer's -timeout) and huge allocations (-rss_limit_mb,
 // -malloc_limit_mb) are findings too.
 #include <cstddef>
@@ -194,6 +195,15 @@ void CheckStructured(const std::uint8_t* data, std::size_t size) {
   sim::PrintFaultPlan(plan);  // whatever the plan holds: must not crash
   if (!sim::ValidateFaultPlan(plan).has_value()) {
     CheckRoundTrip(plan, "a plan built from the input's bytes");
+  } else {
+    const sim::FaultPlan clamped = sim::ClampToValid(plan);
+    if (const std::optional<std::string> invalid =
+            sim::ValidateFaultPlan(clamped)) {
+      ReportFinding(
+          kTarget, "ClampToValid returned a plan the validator refuses",
+          "validator: " + *invalid + "\nplan:\n" + sim::DebugFields(plan) +
+              "clamped:\n" + sim::DebugFields(clamped));
+    }
   }
 }
 

@@ -125,7 +125,7 @@ class ConnectionState {
  public:
   ConnectionState(Scheduler& scheduler, ConnectionOptions options)
       : scheduler_(scheduler),
-        options_(std::move(options)),
+        options_(WithValidPlan(scheduler, std::move(options))),
         channels_{Channel(scheduler, Direction::kAtoB, options_.plan.a_to_b,
                           scheduler.random().Fork()),
                   Channel(scheduler, Direction::kBtoA, options_.plan.b_to_a,
@@ -136,7 +136,6 @@ class ConnectionState {
         rule_armed_(options_.plan.faults.size(), false),
         segments_(&scheduler.trace().Counter("sim.segments")),
         split_segments_(&scheduler.trace().Counter("sim.split-segments")) {
-    for (Channel& channel : channels_) Sanitize(channel.link);
     for (std::size_t i = 0; i < options_.plan.faults.size(); ++i) {
       const FaultRule& rule = options_.plan.faults[i];
       if (rule.trigger.type == FaultTrigger::Type::kAtTime) {
@@ -314,28 +313,17 @@ class ConnectionState {
     std::uint64_t undelivered = 0;
   };
 
-  void Sanitize(LinkOptions& link) {
-    auto clamp_note = [&](const char* what) {
-      trace().Add(scheduler_.now(), TraceKind::kNote, 0, 0,
-                  std::string("plan clamped: ") + what);
-    };
-    if (link.latency_ns_min < 0) {
-      link.latency_ns_min = 0;
-      clamp_note("negative latency");
+  // `options` with a plan the connection can run: a plan ValidateFaultPlan
+  // rejects is clamped to a valid one (ClampToValid), and the trace notes
+  // why. A valid plan is kept as it is.
+  static ConnectionOptions WithValidPlan(Scheduler& scheduler,
+                                         ConnectionOptions options) {
+    if (const auto problem = ValidateFaultPlan(options.plan)) {
+      scheduler.trace().Add(scheduler.now(), TraceKind::kNote, 0, 0,
+                            "plan clamped: " + *problem);
+      options.plan = ClampToValid(std::move(options.plan));
     }
-    if (link.latency_shape == LatencyShape::kUniform &&
-        link.latency_ns_max < link.latency_ns_min) {
-      link.latency_ns_max = link.latency_ns_min;
-      clamp_note("latency max < min");
-    }
-    if (link.segment_bytes_max > 0 && link.segment_bytes_min == 0) {
-      link.segment_bytes_min = 1;
-      clamp_note("segment min 0");
-    }
-    if (link.segment_bytes_max < link.segment_bytes_min) {
-      link.segment_bytes_max = link.segment_bytes_min;
-      clamp_note("segment max < min");
-    }
+    return options;
   }
 
   std::int64_t SampleLatency(Channel& ch) {

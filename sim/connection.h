@@ -103,9 +103,11 @@ struct ConnectedPair {
   ConnectionInfo info;
 };
 
-// Creates a connection on `scheduler` shaped by `options`. Never fails;
-// an invalid plan (e.g. min > max) is clamped to something sensible and
-// the clamp is noted in the trace.
+// Creates a connection on `scheduler` shaped by `options`. Never fails. A
+// valid plan (ValidateFaultPlan in sim/fault_plan.h) runs as written; one
+// that is not (e.g. a uniform latency with min > max) runs as
+// ClampToValid(plan), and the trace notes "plan clamped: " and the
+// validator's sentence.
 ConnectedPair MakeConnection(Scheduler& scheduler, ConnectionOptions options);
 
 }  // namespace flowcheck::sim

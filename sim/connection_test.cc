@@ -295,6 +295,24 @@ TEST(ConnectionTest, CloseWaitsForWritesInProgress) {
   EXPECT_EQ((*got)->size(), 20u);  // C1: all 20 bytes before Eof
 }
 
+TEST(ConnectionTest, AnInvalidPlanRunsClampedAndTheTraceSaysWhy) {
+  FaultPlan plan;
+  plan.a_to_b.latency_shape = LatencyShape::kUniform;
+  plan.a_to_b.latency_ns_min = 3'000'000;
+  plan.a_to_b.latency_ns_max = 1'000'000;  // below min: clamped to min
+  ASSERT_TRUE(ValidateFaultPlan(plan).has_value());
+  World world(plan);
+  world.Start(world.a().write(Buffer::Copy("x")));
+  auto read = world.Start(world.b().read());
+  world.Run();
+  ASSERT_TRUE((*read)->is_data());
+  EXPECT_EQ(world.scheduler().now(), milliseconds(3));
+  EXPECT_NE(world.scheduler().trace().ToString().find(
+                "plan clamped: a>b: uniform latency with latency_ns_min "
+                "3000000 above latency_ns_max 1000000"),
+            std::string::npos);
+}
+
 // ---- Faults: each shows its effect and is counted in the trace. ----
 
 FaultRule Rule(FaultKind kind, FaultTrigger trigger,

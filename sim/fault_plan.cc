@@ -98,10 +98,6 @@ std::string DebugFields(const LinkOptions& link) {
          " close_delay=" + std::to_string(link.close_delay_ns);
 }
 
-}  // namespace
-
-namespace {
-
 constexpr std::uint32_t kMillion = 1000000;
 
 std::optional<std::string> ValidateLink(const LinkOptions& link,
@@ -241,6 +237,86 @@ std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan) {
     if (auto problem = ValidateRule(plan.faults[i], i)) return problem;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Each step makes valid what ValidateLink rejects, in its order.
+void ClampLink(LinkOptions& link) {
+  for (std::int64_t* duration :
+       {&link.latency_ns_min, &link.latency_ns_max, &link.latency_ns_mean,
+        &link.tail_latency_ns, &link.close_delay_ns}) {
+    if (*duration < 0) *duration = 0;
+  }
+  switch (link.latency_shape) {
+    case LatencyShape::kFixed:
+      link.latency_ns_max = 0;
+      link.latency_ns_mean = 0;
+      break;
+    case LatencyShape::kUniform:
+      link.latency_ns_mean = 0;
+      if (link.latency_ns_max < link.latency_ns_min) {
+        link.latency_ns_max = link.latency_ns_min;
+      }
+      break;
+    case LatencyShape::kExponential:
+      link.latency_ns_max = 0;
+      break;
+    default:  // not a named shape: the connection samples it as fixed
+      link.latency_shape = LatencyShape::kFixed;
+      link.latency_ns_max = 0;
+      link.latency_ns_mean = 0;
+      break;
+  }
+  if (link.tail_per_million > kMillion) link.tail_per_million = kMillion;
+  if (link.segment_bytes_max > 0 && link.segment_bytes_min == 0) {
+    link.segment_bytes_min = 1;
+  }
+  if (link.segment_bytes_max < link.segment_bytes_min) {
+    link.segment_bytes_max = link.segment_bytes_min;
+  }
+}
+
+// Makes valid what ValidateRule rejects; false for a rule that has no
+// valid form (its kind, direction or trigger type is not a named value).
+bool ClampRule(FaultRule& rule) {
+  if (!IsNamedKind(rule.kind)) return false;
+  if (rule.direction != Direction::kAtoB &&
+      rule.direction != Direction::kBtoA) {
+    return false;
+  }
+  FaultTrigger& trigger = rule.trigger;
+  switch (trigger.type) {
+    case FaultTrigger::Type::kAtTime:
+      if (trigger.at_ns < 0) trigger.at_ns = 0;
+      trigger.after_bytes = 0;
+      trigger.per_million = 0;
+      break;
+    case FaultTrigger::Type::kAfterBytes:
+      trigger.at_ns = 0;
+      trigger.per_million = 0;
+      break;
+    case FaultTrigger::Type::kProbability:
+      if (trigger.per_million > kMillion) trigger.per_million = kMillion;
+      trigger.at_ns = 0;
+      trigger.after_bytes = 0;
+      break;
+    default:
+      return false;
+  }
+  if (!Info(rule.kind).needs_duration || rule.duration_ns < 0) {
+    rule.duration_ns = 0;
+  }
+  return true;
+}
+
+}  // namespace
+
+FaultPlan ClampToValid(FaultPlan plan) {
+  ClampLink(plan.a_to_b);
+  ClampLink(plan.b_to_a);
+  std::erase_if(plan.faults, [](FaultRule& rule) { return !ClampRule(rule); });
+  return plan;
 }
 
 std::string DebugFields(const FaultPlan& plan) {

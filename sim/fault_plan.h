@@ -301,6 +301,21 @@ struct FaultPlan {
 // SwarmPlan() result and every parsed plan is valid.
 std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan);
 
+// ClampToValid()
+//
+// `plan` made valid, field by field: each field ValidateFaultPlan would
+// reject takes the nearest value it accepts -- a negative duration or time
+// becomes 0, a rate above 100% becomes 100%, a field the latency shape or
+// trigger type does not use becomes 0, a uniform latency's max below its
+// min becomes the min, a split 0..N becomes 1..N and a split N..M with
+// M < N becomes N..N, a duration_ns on a kind that takes none becomes 0,
+// and a latency shape that is not a named value becomes fixed. A fault
+// rule whose kind, direction or trigger type is not a named value has no
+// valid form and is dropped. A valid plan comes back unchanged, and the
+// result always passes ValidateFaultPlan. This is what MakeConnection
+// (sim/connection.h) runs for a plan that is not valid.
+FaultPlan ClampToValid(FaultPlan plan);
+
 // The names of the fault kinds that take a duration, for messages:
 // "stall and slow-close".
 std::string DurationKindNames();

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -135,6 +136,101 @@ TEST(FaultKindsTest, SwarmDrawsNetworkFaultsOrOnlyTimingOnes) {
     }
   }
   EXPECT_TRUE(drew_relaxing);
+}
+
+// A plan with any values, valid or not: negative durations, rates above
+// 100%, fields the shape or trigger does not use, enums out of range.
+FaultPlan AnyPlan(Random& random) {
+  const auto any_ns = [&random] {
+    return static_cast<std::int64_t>(random.Uniform(21)) - 10;
+  };
+  const auto any_link = [&] {
+    LinkOptions link;
+    link.latency_shape = static_cast<LatencyShape>(random.Uniform(4));
+    link.latency_ns_min = any_ns();
+    link.latency_ns_max = any_ns();
+    link.latency_ns_mean = any_ns();
+    link.tail_per_million = static_cast<std::uint32_t>(
+        random.Chance(1, 2) ? random.Uniform(3) : 999999 + random.Uniform(3));
+    link.tail_latency_ns = any_ns();
+    link.segment_bytes_min = random.Uniform(4);
+    link.segment_bytes_max = random.Uniform(4);
+    link.close_delay_ns = any_ns();
+    return link;
+  };
+  FaultPlan plan;
+  plan.a_to_b = any_link();
+  plan.b_to_a = any_link();
+  const std::uint64_t faults = random.Uniform(4);
+  for (std::uint64_t i = 0; i < faults; ++i) {
+    FaultRule rule;
+    rule.kind = static_cast<FaultKind>(random.Uniform(kFaultKinds.size() + 1));
+    rule.direction = static_cast<Direction>(random.Uniform(3));
+    rule.trigger.type = static_cast<FaultTrigger::Type>(random.Uniform(4));
+    rule.trigger.at_ns = any_ns();
+    rule.trigger.after_bytes = random.Uniform(3);
+    rule.trigger.per_million =
+        static_cast<std::uint32_t>(999999 + random.Uniform(3));
+    rule.duration_ns = any_ns();
+    plan.faults.push_back(rule);
+  }
+  return plan;
+}
+
+TEST(ClampToValidTest, EveryPlanComesOutValid) {
+  Random random(11);
+  int invalid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const FaultPlan plan = AnyPlan(random);
+    if (ValidateFaultPlan(plan).has_value()) ++invalid;
+    const FaultPlan clamped = ClampToValid(plan);
+    const std::optional<std::string> problem = ValidateFaultPlan(clamped);
+    ASSERT_FALSE(problem.has_value())
+        << *problem << "\nfrom " << DebugFields(plan);
+    EXPECT_EQ(ClampToValid(clamped), clamped);
+  }
+  EXPECT_GT(invalid, 10000);  // the generator mostly makes invalid plans
+}
+
+TEST(ClampToValidTest, ValidPlansComeBackUnchanged) {
+  Random random(12);
+  for (int i = 0; i < 2000; ++i) {
+    const FaultPlan plan = SwarmPlan(random, i % 2 == 0);
+    ASSERT_FALSE(ValidateFaultPlan(plan).has_value());
+    EXPECT_EQ(ClampToValid(plan), plan) << DebugFields(plan);
+  }
+}
+
+// What MakeConnection clamped before it used the validator, it still
+// clamps to the same values.
+TEST(ClampToValidTest, ClampsToTheNearestValidValue) {
+  FaultPlan plan;
+  plan.a_to_b.latency_shape = LatencyShape::kUniform;
+  plan.a_to_b.latency_ns_min = -5;
+  plan.a_to_b.latency_ns_max = -9;
+  plan.a_to_b.segment_bytes_max = 5;
+  plan.b_to_a.latency_shape = LatencyShape::kUniform;
+  plan.b_to_a.latency_ns_min = 7;
+  plan.b_to_a.latency_ns_max = 3;
+  plan.b_to_a.segment_bytes_min = 6;
+  plan.b_to_a.segment_bytes_max = 5;
+  plan.faults.push_back(FaultRule{.kind = FaultKind::kReset,
+                                  .trigger = {.at_ns = -1, .after_bytes = 3},
+                                  .duration_ns = 4});
+  plan.faults.push_back(FaultRule{.kind = static_cast<FaultKind>(99)});
+  const FaultPlan clamped = ClampToValid(plan);
+  EXPECT_EQ(clamped.a_to_b.latency_ns_min, 0);
+  EXPECT_EQ(clamped.a_to_b.latency_ns_max, 0);
+  EXPECT_EQ(clamped.a_to_b.segment_bytes_min, 1u);
+  EXPECT_EQ(clamped.a_to_b.segment_bytes_max, 5u);
+  EXPECT_EQ(clamped.b_to_a.latency_ns_min, 7);
+  EXPECT_EQ(clamped.b_to_a.latency_ns_max, 7);
+  EXPECT_EQ(clamped.b_to_a.segment_bytes_min, 6u);
+  EXPECT_EQ(clamped.b_to_a.segment_bytes_max, 6u);
+  ASSERT_EQ(clamped.faults.size(), 1u);  // kind 99 has no valid form
+  EXPECT_EQ(clamped.faults[0].trigger.at_ns, 0);
+  EXPECT_EQ(clamped.faults[0].trigger.after_bytes, 0u);
+  EXPECT_EQ(clamped.faults[0].duration_ns, 0);
 }
 
 }  // namespace
