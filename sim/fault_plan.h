@@ -90,7 +90,7 @@ struct LinkOptions {
 };
 
 // The kinds of fault a FaultRule injects. Everything about a kind except
-// how it fires (sim/connection.cc) is its row in kFaultKinds below: name,
+// how it fires (sim/faults.cc) is its row in kFaultKinds below: name,
 // what it allows, whether it takes a duration, whether it keeps, relaxes or
 // breaks the contract. The order is the enumerators' values and the text
 // form's order of kinds in messages; append new kinds at the end.
@@ -147,7 +147,7 @@ struct FaultKindInfo {
 // One row per FaultKind, in enumerator order (kFaultKinds[i].kind is
 // FaultKind(i); sim/fault_plan_test.cc checks that every enumerator has its
 // row). To add a kind: its enumerator, its row, its firing code in
-// sim/connection.cc (the compiler names the switches that miss it), then
+// sim/faults.cc (the compiler names the switches that miss it), then
 // docs/fault-plans.md's table (a test compares it with this one).
 inline constexpr auto kFaultKinds = std::to_array<FaultKindInfo>({
     {.kind = FaultKind::kReset,
