@@ -10,9 +10,10 @@
 #include "sim/internal/connection_state.h"
 #include "sim/internal/link.h"
 
-// The endpoints: ConnectionState's construction, the write path and the
-// caller obligations, and SimFlow, the Flow each endpoint is. The link
-// model is sim/link.cc, fault injection sim/faults.cc.
+// The endpoints: ConnectionState's construction and the caller
+// obligations, and SimFlow, the Flow each endpoint is. The link model is
+// sim/link.cc, fault injection (and the write path through its triggers)
+// sim/faults.cc.
 
 namespace flowcheck::sim {
 
@@ -91,38 +92,6 @@ std::optional<Error> ConnectionState::WriteError(Endpoint writer) {
                  "the connection was cut: " + out.fault_cause);
   }
   return std::nullopt;
-}
-
-bool ConnectionState::Send(Direction d, Buffer chunk,
-                           std::uint64_t write_number) {
-  internal::Link& ch = link(d);
-  while (!chunk.empty()) {
-    FireDueAfterBytes(d);
-    if (reset || ch.write_failed || ch.cut) return false;
-    std::uint64_t size = chunk.size();
-    if (ch.options.segment_bytes_max > 0) {
-      size = std::min<std::uint64_t>(
-          size, ch.random.Between(ch.options.segment_bytes_min,
-                                  ch.options.segment_bytes_max));
-    }
-    if (const auto threshold = NextAfterBytes(d)) {
-      if (*threshold > ch.sent_bytes && *threshold < ch.sent_bytes + size) {
-        size = *threshold - ch.sent_bytes;
-      }
-    }
-    if (size < chunk.size()) ++*split_segments_;
-    Buffer segment = chunk.slice(0, size);
-    chunk = chunk.slice(size);
-    ch.sent_bytes += size;
-    ++*segments_;
-    ApplyBreakingFaults(ch, segment);
-    ch.Enqueue(std::move(segment), write_number);
-    FireDueAfterBytes(d);
-    FireByProbability(d);
-  }
-  // Every byte went out; a fault that fired on the last one stops later
-  // writes, not this one.
-  return true;
 }
 
 void ConnectionState::RecordWrite(Endpoint writer, std::uint64_t number,

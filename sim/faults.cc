@@ -54,6 +54,46 @@ void ConnectionState::InjectFault(const FaultRule& rule) {
   Fire(options_.plan.faults.size() - 1);
 }
 
+// The write path, segment by segment, with the triggers its bytes pull.
+bool ConnectionState::Send(Direction d, Buffer chunk,
+                           std::uint64_t write_number) {
+  internal::Link& ch = link(d);
+  // Without rules no trigger can fire: the per-segment checks are skipped
+  // (they would find nothing), which keeps a long write cheap.
+  const bool has_rules = !options_.plan.faults.empty();
+  while (!chunk.empty()) {
+    if (has_rules) FireDueAfterBytes(d);
+    if (reset || ch.write_failed || ch.cut) return false;
+    std::uint64_t size = chunk.size();
+    if (ch.options.segment_bytes_max > 0) {
+      size = std::min<std::uint64_t>(
+          size, ch.random.Between(ch.options.segment_bytes_min,
+                                  ch.options.segment_bytes_max));
+    }
+    if (has_rules) {
+      if (const auto threshold = NextAfterBytes(d)) {
+        if (*threshold > ch.sent_bytes && *threshold < ch.sent_bytes + size) {
+          size = *threshold - ch.sent_bytes;
+        }
+      }
+    }
+    if (size < chunk.size()) ++*split_segments_;
+    Buffer segment = chunk.slice(0, size);
+    chunk = chunk.slice(size);
+    ch.sent_bytes += size;
+    ++*segments_;
+    if (has_rules) ApplyBreakingFaults(ch, segment);
+    ch.Enqueue(std::move(segment), write_number);
+    if (has_rules) {
+      FireDueAfterBytes(d);
+      FireByProbability(d);
+    }
+  }
+  // Every byte went out; a fault that fired on the last one stops later
+  // writes, not this one.
+  return true;
+}
+
 std::optional<std::uint64_t> ConnectionState::NextAfterBytes(
     Direction d) const {
   std::optional<std::uint64_t> next;

@@ -4,10 +4,11 @@
 //
 // It has three parts, each in its own file:
 //  - the two Links, one per direction (sim/internal/link.h, sim/link.cc);
-//  - fault injection: the plan's rules, their triggers, what each kind does
-//    when it fires, and the announcements (sim/faults.cc);
-//  - the endpoints' shared state, the write path through the triggers and
-//    the caller-obligation checks (sim/connection.cc, beside the endpoints).
+//  - fault injection: the plan's rules, their triggers (with the write
+//    path that pulls them, segment by segment), what each kind does when
+//    it fires, and the announcements (sim/faults.cc);
+//  - the endpoints' shared state and the caller-obligation checks
+//    (sim/connection.cc, beside the endpoints).
 //
 // Ownership and threads: the endpoints and ConnectionInfo share it through
 // a shared_ptr; it refers to the Scheduler, which must outlive it, and
@@ -70,17 +71,17 @@ class ConnectionState {
     internal::FlowEvent(scheduler_, options_.name, endpoint, what, a, b);
   }
 
-  // Sends `chunk` (a slice of write number `write_number`) into the
-  // direction, as segments, firing the faults its bytes trigger. Returns
-  // false if a fault stopped it.
-  bool Send(Direction d, Buffer chunk, std::uint64_t write_number);
-
   // Remembers the buffers of write `number` to check, as their last byte
   // arrives, that the caller left them alone.
   void RecordWrite(Endpoint writer, std::uint64_t number,
                    const std::vector<Buffer>& buffers);
 
   // ---- Fault injection (sim/faults.cc). ----
+
+  // Sends `chunk` (a slice of write number `write_number`) into the
+  // direction, as segments, firing the faults its bytes trigger. Returns
+  // false if a fault stopped it.
+  bool Send(Direction d, Buffer chunk, std::uint64_t write_number);
 
   // Fires `rule` now (ConnectionInfo::InjectFault).
   void InjectFault(const FaultRule& rule);
