@@ -213,8 +213,7 @@ Execution RunRecorded(Subject& subject, const Starter& start,
                                                 const std::string& name,
                                                 const FaultEffects& effects) {
     execution.faults.push_back(std::string(SideName(side)) + ": " + name);
-    if (effects.may_fail || effects.may_hang || effects.may_lose_data ||
-        effects.may_end || effects.connection_broken) {
+    if (effects.relaxes_anything()) {
       execution.history.AddFault(side, name, effects, runtime.now());
     }
   });

@@ -14,16 +14,6 @@ Side ToSide(sim::Endpoint endpoint) {
   return endpoint == sim::Endpoint::kA ? Side::kA : Side::kB;
 }
 
-FaultEffects EffectsOf(const sim::FaultFired& fault) {
-  FaultEffects effects;
-  effects.may_fail = fault.may_fail;
-  effects.may_hang = fault.may_hang;
-  effects.may_lose_data = fault.may_lose_data;
-  effects.may_end = fault.may_end;
-  effects.connection_broken = fault.connection_broken;
-  return effects;
-}
-
 }  // namespace
 
 Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
@@ -36,7 +26,7 @@ Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
   // contract-breaking ones): the history keeps the relaxing ones, the
   // execution lists them all.
   options.on_fault = [faults](const sim::FaultFired& fault) {
-    faults->Report(ToSide(fault.endpoint), fault.description, EffectsOf(fault));
+    faults->Report(ToSide(fault.endpoint), fault.description, fault.effects);
   };
   sim::ConnectedPair pair = sim::MakeConnection(*scheduler, options);
   Subject subject(std::move(scheduler), std::move(pair.a), std::move(pair.b));

@@ -12,7 +12,8 @@
 //     values, huge sizes) or, when the first choice says "tidy", within the
 //     rules of ValidateFaultPlan. For every plan ValidateFaultPlan accepts,
 //     ParseFaultPlan(PrintFaultPlan(plan)) must give the plan back; for the
-//     others, printing must still not crash.
+//     others, printing must still not crash, and ClampToValid (what
+//     MakeConnection runs instead) must give a plan the validator accepts.
 // Crashes, hangs (libFuzzer's -timeout) and huge allocations (-rss_limit_mb,
 // -malloc_limit_mb) are findings too.
 #include <cstddef>
@@ -162,8 +163,10 @@ sim::FaultPlan DecodePlan(FuzzInput& input) {
   const int faults = input.ConsumeInt(0, 4);
   for (int i = 0; i < faults; ++i) {
     sim::FaultRule rule;
-    rule.kind =
-        static_cast<sim::FaultKind>(input.ConsumeInt(0, tidy ? 11 : 12));
+    // Untidy: one past the last named kind too.
+    const int last_kind = static_cast<int>(sim::kFaultKinds.size()) - 1;
+    rule.kind = static_cast<sim::FaultKind>(
+        input.ConsumeInt(0, tidy ? last_kind : last_kind + 1));
     rule.direction =
         static_cast<sim::Direction>(input.ConsumeInt(0, tidy ? 1 : 2));
     rule.trigger.type =
@@ -177,8 +180,7 @@ sim::FaultPlan DecodePlan(FuzzInput& input) {
       if (rule.trigger.type != Type::kAtTime) rule.trigger.at_ns = 0;
       if (rule.trigger.type != Type::kAfterBytes) rule.trigger.after_bytes = 0;
       if (rule.trigger.type != Type::kProbability) rule.trigger.per_million = 0;
-      if (rule.kind != sim::FaultKind::kStall &&
-          rule.kind != sim::FaultKind::kSlowClose) {
+      if (!sim::Info(rule.kind).needs_duration) {
         rule.duration_ns = 0;
       }
     }
@@ -193,6 +195,15 @@ void CheckStructured(const std::uint8_t* data, std::size_t size) {
   sim::PrintFaultPlan(plan);  // whatever the plan holds: must not crash
   if (!sim::ValidateFaultPlan(plan).has_value()) {
     CheckRoundTrip(plan, "a plan built from the input's bytes");
+  } else {
+    const sim::FaultPlan clamped = sim::ClampToValid(plan);
+    if (const std::optional<std::string> invalid =
+            sim::ValidateFaultPlan(clamped)) {
+      ReportFinding(
+          kTarget, "ClampToValid returned a plan the validator refuses",
+          "validator: " + *invalid + "\nplan:\n" + sim::DebugFields(plan) +
+              "clamped:\n" + sim::DebugFields(clamped));
+    }
   }
 }
 

@@ -15,12 +15,28 @@ using conformance::Program;
 using conformance::ProgramOp;
 
 // The faults an input may ask for: timing-only ones and those the checker
-// is told about; never one that breaks the contract.
+// is told about; never one that breaks the contract. An input carries the
+// index into this list, so the order is the corpus encoding: it is not
+// sim::kFaultKinds' order, and a new kind goes at the end.
 constexpr std::array<sim::FaultKind, 8> kFuzzedFaultKinds = {
     sim::FaultKind::kStall,      sim::FaultKind::kSlowClose,
     sim::FaultKind::kReset,      sim::FaultKind::kReadError,
     sim::FaultKind::kWriteError, sim::FaultKind::kPartition,
     sim::FaultKind::kLoseClose,  sim::FaultKind::kCut};
+
+// Every kind that keeps the contract or that the checker is told about is
+// in kFuzzedFaultKinds, once.
+constexpr bool FuzzesEveryKindThatKeepsTheContract() {
+  for (const sim::FaultKindInfo& info : sim::kFaultKinds) {
+    int listed = 0;
+    for (sim::FaultKind kind : kFuzzedFaultKinds) listed += kind == info.kind;
+    if (listed != (info.breaks_contract ? 0 : 1)) return false;
+  }
+  return true;
+}
+static_assert(FuzzesEveryKindThatKeepsTheContract(),
+              "kFuzzedFaultKinds must list each fault kind that does not "
+              "break the contract exactly once (append new kinds at the end)");
 
 // Ranges of the plan's values, in the units the stream carries.
 constexpr std::int64_t kMaxLatencyUs = 5000;
@@ -156,8 +172,7 @@ void Fault(Io& io, sim::FaultRule& rule) {
       Unused<Io>(trigger.after_bytes, "after_bytes of a p= trigger");
       break;
   }
-  if (rule.kind == sim::FaultKind::kStall ||
-      rule.kind == sim::FaultKind::kSlowClose) {
+  if (sim::Info(rule.kind).needs_duration) {
     Scaled<Io, std::int64_t>(io, rule.duration_ns, 1000, kMaxFaultDurationUs,
                              "duration_ns in whole us");
   } else {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "flow/buffer.h"
+#include "flow/fault_effects.h"
 #include "flow/result.h"
 #include "flow/runtime.h"
 
@@ -79,22 +80,6 @@ struct Operation {
   // One line: `#4 B read -> Data 5 bytes "hello"` or `#2 A write 3 bytes
   // "abc" (pending)`, with the task name when known.
   std::string ToString() const;
-};
-
-// What an injected fault allows on the endpoint it affects, from the moment
-// it fires. A fault that affects both endpoints is recorded once per side.
-// Faults that keep the contract (delays, splits, stalls that end) are not
-// recorded here: they relax nothing.
-struct FaultEffects {
-  bool may_fail = false;       // operations may complete with an Error
-                               // (writes also with Closed)
-  bool may_hang = false;       // operations may stay pending forever
-  bool may_lose_data = false;  // bytes towards this side may never arrive
-  bool may_end = false;        // reads may return Eof though the peer did not
-                               // close (the fault is a close, e.g. a cut)
-  bool connection_broken = false;  // the whole connection is broken (reset):
-                                   // every pending operation must complete
-                                   // (E1), none may hang
 };
 
 struct FaultRecord {

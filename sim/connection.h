@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "flow/fault_effects.h"
 #include "flow/flow.h"
 #include "sim/fault_plan.h"
 #include "sim/scheduler.h"
@@ -48,17 +49,14 @@ namespace flowcheck::sim {
 enum class Endpoint { kA = 0, kB = 1 };
 
 // A fault that fired, as seen from one endpoint, with what it allows that
-// endpoint's operations from now on (model/history.h FaultEffects has the
-// same five flags). Contract-breaking faults allow nothing.
+// endpoint's operations from now on. Faults that only change timing and
+// contract-breaking faults allow nothing (effects.relaxes_anything() is
+// false).
 struct FaultFired {
   Endpoint endpoint = Endpoint::kA;
   FaultKind kind = FaultKind::kReset;
   std::string description;  // "reset a>b at=10ms fired at 0.010000000s"
-  bool may_fail = false;
-  bool may_hang = false;
-  bool may_lose_data = false;
-  bool may_end = false;
-  bool connection_broken = false;
+  FaultEffects effects;
 };
 
 // A caller that changed a buffer after handing it to write/writev (a
@@ -105,9 +103,11 @@ struct ConnectedPair {
   ConnectionInfo info;
 };
 
-// Creates a connection on `scheduler` shaped by `options`. Never fails;
-// an invalid plan (e.g. min > max) is clamped to something sensible and
-// the clamp is noted in the trace.
+// Creates a connection on `scheduler` shaped by `options`. Never fails. A
+// valid plan (ValidateFaultPlan in sim/fault_plan.h) runs as written; one
+// that is not (e.g. a uniform latency with min > max) runs as
+// ClampToValid(plan), and the trace notes "plan clamped: " and the
+// validator's sentence.
 ConnectedPair MakeConnection(Scheduler& scheduler, ConnectionOptions options);
 
 }  // namespace flowcheck::sim

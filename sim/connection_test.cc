@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flowcheck::sim {
@@ -290,6 +292,24 @@ TEST(ConnectionTest, CloseWaitsForWritesInProgress) {
   EXPECT_EQ((*got)->size(), 20u);  // C1: all 20 bytes before Eof
 }
 
+TEST(ConnectionTest, AnInvalidPlanRunsClampedAndTheTraceSaysWhy) {
+  FaultPlan plan;
+  plan.a_to_b.latency_shape = LatencyShape::kUniform;
+  plan.a_to_b.latency_ns_min = 3'000'000;
+  plan.a_to_b.latency_ns_max = 1'000'000;  // below min: clamped to min
+  ASSERT_TRUE(ValidateFaultPlan(plan).has_value());
+  World world(plan);
+  world.Start(world.a().write(Buffer::Copy("x")));
+  auto read = world.Start(world.b().read());
+  world.Run();
+  ASSERT_TRUE((*read)->is_data());
+  EXPECT_EQ(world.scheduler().now(), milliseconds(3));
+  EXPECT_NE(world.scheduler().trace().ToString().find(
+                "plan clamped: a>b: uniform latency with latency_ns_min "
+                "3000000 above latency_ns_max 1000000"),
+            std::string::npos);
+}
+
 // ---- Faults: each shows its effect and is counted in the trace. ----
 
 FaultRule Rule(FaultKind kind, FaultTrigger trigger,
@@ -329,7 +349,7 @@ TEST(ConnectionFaultTest, ResetFailsPendingOperationsOnBothSides) {
   EXPECT_EQ((*write)->error().code(), ErrorCode::kConnectionReset);
   EXPECT_EQ(world.count("fault.reset"), 1u);
   ASSERT_EQ(world.info().faults_fired().size(), 2u);
-  EXPECT_TRUE(world.info().faults_fired()[0].may_fail);
+  EXPECT_TRUE(world.info().faults_fired()[0].effects.may_fail);
 }
 
 TEST(ConnectionFaultTest, InjectedResetFiresAtOnce) {
@@ -440,6 +460,42 @@ TEST(ConnectionFaultTest, CutEndsTheDirectionAfterNBytes) {
   EXPECT_EQ(**got, "01234");
   EXPECT_EQ((*write)->error().code(), ErrorCode::kBrokenPipe);
   EXPECT_EQ(world.count("fault.cut"), 1u);
+}
+
+// Each kind tells the endpoints its row in kFaultKinds gives effects, with
+// those effects (by role: reader or writer of the rule's direction), and
+// only them; a kind that relaxes nothing tells the reader, with nothing.
+TEST(ConnectionFaultTest, FiredFaultsCarryTheEffectsOfTheirRow) {
+  for (const FaultKindInfo& info : kFaultKinds) {
+    SCOPED_TRACE(std::string(info.name));
+    World world;
+    FaultRule rule = Rule(info.kind, At(0), Direction::kBtoA,
+                          info.needs_duration ? 1'000'000 : 0);
+    world.info().InjectFault(rule);
+    if (info.breaks_contract) {
+      // Armed: it acts on the next segment.
+      world.Start(world.b().write(Bytes(10)));
+      world.ReadAll(world.a());
+      world.Run();
+    }
+    EXPECT_EQ(world.count("fault." + std::string(info.name)), 1u);
+    std::vector<std::pair<Endpoint, FaultEffects>> told;
+    for (const FaultFired& fired : world.info().faults_fired()) {
+      EXPECT_EQ(fired.kind, info.kind);
+      told.emplace_back(fired.endpoint, fired.effects);
+    }
+    std::vector<std::pair<Endpoint, FaultEffects>> expected;
+    if (info.on_reader.relaxes_anything()) {
+      expected.emplace_back(Endpoint::kA, info.on_reader);  // reads b>a
+    }
+    if (info.on_writer.relaxes_anything()) {
+      expected.emplace_back(Endpoint::kB, info.on_writer);  // writes b>a
+    }
+    if (expected.empty()) expected.emplace_back(Endpoint::kA, FaultEffects{});
+    std::sort(told.begin(), told.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    EXPECT_EQ(told, expected);
+  }
 }
 
 TEST(ConnectionFaultTest, ProbabilityTriggersDrawPerSegment) {

@@ -1,213 +1,105 @@
 #include "sim/fault_plan_text.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "flow/check.h"
+#include "sim/units.h"
 
 namespace flowcheck::sim {
 namespace {
 
-constexpr std::int64_t kMaxNs = std::numeric_limits<std::int64_t>::max();
-constexpr std::uint64_t kMaxBytes = std::numeric_limits<std::uint64_t>::max();
-constexpr std::uint64_t kMillion = 1000000;
+class Parser;
 
-// The settings, in the order the printer writes them.
-enum class Key {
-  kLatency,
-  kTail,
-  kBandwidth,
-  kSplit,
-  kCoalesce,
-  kReadMax,
-  kWindow,
-  kCloseDelay,
-};
-constexpr std::size_t kKeyCount = 8;
-constexpr std::array<std::string_view, kKeyCount> kKeyNames = {
-    "latency",  "tail",     "bandwidth", "split",
-    "coalesce", "read-max", "window",    "close-delay"};
-constexpr std::string_view kKeyList =
-    "latency, tail, bandwidth, split, coalesce, read-max, window, close-delay";
-
-constexpr std::array<FaultKind, 12> kAllKinds = {
-    FaultKind::kReset,     FaultKind::kReadError, FaultKind::kWriteError,
-    FaultKind::kStall,     FaultKind::kPartition, FaultKind::kLoseClose,
-    FaultKind::kSlowClose, FaultKind::kCut,       FaultKind::kCorrupt,
-    FaultKind::kDuplicate, FaultKind::kReorder,   FaultKind::kTruncate};
-
-struct DurationUnit {
+// One setting of the text form ("latency=...", "window=..."): everything
+// the parser and the printer know about it, as one row of kSettings (after
+// Parser, below), in the order the printer writes them.
+struct Setting {
   std::string_view name;
-  std::int64_t ns;
+  // Whether two links agree on every field the setting sets.
+  bool (*same)(const LinkOptions& a, const LinkOptions& b);
+  // Copies the fields the setting sets.
+  void (*copy)(const LinkOptions& from, LinkOptions& to);
+  // The value text of the setting in a link (what follows "name=").
+  std::string (*format)(const LinkOptions& link);
+  // Reads the value at the parser's position into the link's fields, given
+  // the text before it ("latency=") for messages.
+  bool (Parser::*parse)(const std::string& context, LinkOptions& link);
 };
-// Largest first: the printer takes the first that divides the value.
-constexpr std::array<DurationUnit, 4> kDurationUnits = {{
-    {"s", 1000000000},
-    {"ms", 1000000},
-    {"us", 1000},
-    {"ns", 1},
-}};
+constexpr std::size_t kSettingCount = 8;  // kSettings checks it
 
-struct SizeUnit {
-  std::string_view name;
-  std::uint64_t bytes;
-};
-// Largest first: the printer takes the first that divides the value.
-constexpr std::array<SizeUnit, 7> kSizeUnits = {{
-    {"GiB", std::uint64_t{1} << 30},
-    {"GB", 1000000000},
-    {"MiB", std::uint64_t{1} << 20},
-    {"MB", 1000000},
-    {"KiB", 1024},
-    {"KB", 1000},
-    {"B", 1},
-}};
+// The position of `setting` in kSettings; "latency, tail, ..." for messages.
+std::size_t SettingIndex(const Setting& setting);
+std::string SettingList();
 
-bool NeedsDuration(FaultKind kind) {
-  return kind == FaultKind::kStall || kind == FaultKind::kSlowClose;
-}
-
-bool IsKnownKind(FaultKind kind) {
-  for (FaultKind known : kAllKinds) {
-    if (kind == known) return true;
+// The fields of LinkOptions one setting sets, compared and copied together.
+template <auto... kMembers>
+struct Fields {
+  static bool Same(const LinkOptions& a, const LinkOptions& b) {
+    return ((a.*kMembers == b.*kMembers) && ...);
   }
-  return false;
-}
+  static void Copy(const LinkOptions& from, LinkOptions& to) {
+    ((to.*kMembers = from.*kMembers), ...);
+  }
+};
 
 std::string KindList() {
   std::string out;
-  for (FaultKind kind : kAllKinds) {
+  for (const FaultKindInfo& info : kFaultKinds) {
     if (!out.empty()) out += ", ";
-    out += FaultKindName(kind);
+    out += info.name;
   }
   return out;
 }
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLetter(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+bool NeedsDuration(FaultKind kind) {
+  return IsNamedKind(kind) && Info(kind).needs_duration;
 }
 
-// How many bytes of the input an error message quotes at most.
-constexpr std::size_t kMaxShown = 32;
-
-// `text` in single quotes for an error message: at most kMaxShown bytes of
-// it (then "..."), bytes outside printable ASCII as \xNN.
-std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "'";
-  const std::size_t shown = text.size() < kMaxShown ? text.size() : kMaxShown;
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7f) {
-      out += static_cast<char>(byte);
-    } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  out += "'";
-  return out;
-}
-
-std::string FormatDuration(std::int64_t ns) {
-  if (ns == 0) return "0ns";
-  for (const DurationUnit& unit : kDurationUnits) {
-    if (ns % unit.ns == 0)
-      return std::to_string(ns / unit.ns) + std::string(unit.name);
-  }
-  return std::to_string(ns) + "ns";  // not reached: the last unit is 1ns
-}
-
-std::string FormatSize(std::uint64_t bytes) {
-  if (bytes == 0) return "0B";
-  for (const SizeUnit& unit : kSizeUnits) {
-    if (bytes % unit.bytes == 0) {
-      return std::to_string(bytes / unit.bytes) + std::string(unit.name);
-    }
-  }
-  return std::to_string(bytes) + "B";  // not reached: the last unit is 1B
-}
-
-std::string FormatRate(std::uint32_t per_million) {
-  return std::to_string(per_million) + "ppm";
-}
-
-// Whether `a` and `b` agree on every field that `key` sets.
-bool SameSetting(Key key, const LinkOptions& a, const LinkOptions& b) {
-  switch (key) {
-    case Key::kLatency:
-      return a.latency_shape == b.latency_shape &&
-             a.latency_ns_min == b.latency_ns_min &&
-             a.latency_ns_max == b.latency_ns_max &&
-             a.latency_ns_mean == b.latency_ns_mean;
-    case Key::kTail:
-      return a.tail_per_million == b.tail_per_million &&
-             a.tail_latency_ns == b.tail_latency_ns;
-    case Key::kBandwidth:
-      return a.bandwidth_bytes_per_second == b.bandwidth_bytes_per_second;
-    case Key::kSplit:
-      return a.segment_bytes_min == b.segment_bytes_min &&
-             a.segment_bytes_max == b.segment_bytes_max;
-    case Key::kCoalesce:
-      return a.coalesce == b.coalesce;
-    case Key::kReadMax:
-      return a.read_bytes_max == b.read_bytes_max;
-    case Key::kWindow:
-      return a.window_bytes == b.window_bytes;
-    case Key::kCloseDelay:
-      return a.close_delay_ns == b.close_delay_ns;
-  }
-  return false;
-}
-
-// The value text of `key` in `link` (what follows "key=").
-std::string FormatSettingValue(Key key, const LinkOptions& link) {
-  switch (key) {
-    case Key::kLatency:
-      switch (link.latency_shape) {
-        case LatencyShape::kFixed:
-          return FormatDuration(link.latency_ns_min);
-        case LatencyShape::kUniform:
-          return FormatDuration(link.latency_ns_min) + ".." +
-                 FormatDuration(link.latency_ns_max);
-        case LatencyShape::kExponential: {
-          std::string exp = "exp(" + FormatDuration(link.latency_ns_mean) + ")";
-          if (link.latency_ns_min == 0) return exp;
-          return FormatDuration(link.latency_ns_min) + "+" + exp;
-        }
-      }
+// The value texts of the settings (Setting::format).
+std::string FormatLatency(const LinkOptions& link) {
+  switch (link.latency_shape) {
+    case LatencyShape::kFixed:
       return FormatDuration(link.latency_ns_min);
-    case Key::kTail:
-      return FormatRate(link.tail_per_million) + ":" +
-             FormatDuration(link.tail_latency_ns);
-    case Key::kBandwidth:
-      return FormatSize(link.bandwidth_bytes_per_second) + "/s";
-    case Key::kSplit:
-      if (link.segment_bytes_min == link.segment_bytes_max) {
-        return FormatSize(link.segment_bytes_min);
-      }
-      return FormatSize(link.segment_bytes_min) + ".." +
-             FormatSize(link.segment_bytes_max);
-    case Key::kCoalesce:
-      return link.coalesce ? "on" : "off";
-    case Key::kReadMax:
-      return FormatSize(link.read_bytes_max);
-    case Key::kWindow:
-      return FormatSize(link.window_bytes);
-    case Key::kCloseDelay:
-      return FormatDuration(link.close_delay_ns);
+    case LatencyShape::kUniform:
+      return FormatDuration(link.latency_ns_min) + ".." +
+             FormatDuration(link.latency_ns_max);
+    case LatencyShape::kExponential: {
+      std::string exp = "exp(" + FormatDuration(link.latency_ns_mean) + ")";
+      if (link.latency_ns_min == 0) return exp;
+      return FormatDuration(link.latency_ns_min) + "+" + exp;
+    }
   }
-  return "";
+  return FormatDuration(link.latency_ns_min);
+}
+std::string FormatTail(const LinkOptions& link) {
+  return FormatRate(link.tail_per_million) + ":" +
+         FormatDuration(link.tail_latency_ns);
+}
+std::string FormatBandwidth(const LinkOptions& link) {
+  return FormatSize(link.bandwidth_bytes_per_second) + "/s";
+}
+std::string FormatSplit(const LinkOptions& link) {
+  if (link.segment_bytes_min == link.segment_bytes_max) {
+    return FormatSize(link.segment_bytes_min);
+  }
+  return FormatSize(link.segment_bytes_min) + ".." +
+         FormatSize(link.segment_bytes_max);
+}
+std::string FormatCoalesce(const LinkOptions& link) {
+  return link.coalesce ? "on" : "off";
+}
+template <std::uint64_t LinkOptions::*kMember>
+std::string FormatSizeOf(const LinkOptions& link) {
+  return FormatSize(link.*kMember);
+}
+template <std::int64_t LinkOptions::*kMember>
+std::string FormatDurationOf(const LinkOptions& link) {
+  return FormatDuration(link.*kMember);
 }
 
 std::string FormatTrigger(const FaultTrigger& trigger) {
@@ -222,12 +114,6 @@ std::string FormatTrigger(const FaultTrigger& trigger) {
   return "at=?";
 }
 
-// Digits read by Parser::ScanDigits.
-struct Digits {
-  std::uint64_t value = 0;  // meaningless when overflow
-  bool overflow = false;    // more than fits in 64 bits
-};
-
 // One pass over the text, left to right, no recursion. Each Parse* method
 // consumes what it recognizes and returns true, or records the error and
 // returns false; the first error ends the parse.
@@ -240,7 +126,136 @@ class Parser {
     return ParsedFaultPlan::Ok(std::move(plan_));
   }
 
+  // The values of the settings (Setting::parse): each reads the value at
+  // pos_ into the fields of `link` its setting sets, or fails.
+
+  // latency=DUR | DUR..DUR | DUR+exp(DUR) | exp(DUR)
+  bool ParseLatency(const std::string& context, LinkOptions& link) {
+    const std::size_t value_begin = pos_;
+    if (LookingAt("exp(")) {
+      link.latency_shape = LatencyShape::kExponential;
+      return ParseExp(link.latency_ns_mean);
+    }
+    if (!ParseDuration(context, link.latency_ns_min)) return false;
+    if (LookingAt("..")) {
+      pos_ += 2;
+      if (!ParseDuration("..", link.latency_ns_max)) return false;
+      if (link.latency_ns_min > link.latency_ns_max) {
+        return Fail(
+            value_begin,
+            "expected a range MIN..MAX with MIN <= MAX after "
+            "'latency=', found " +
+                QuoteForMessage(text_.substr(value_begin, pos_ - value_begin)) +
+                " (min > max)");
+      }
+      link.latency_shape = LatencyShape::kUniform;
+      return true;
+    }
+    if (LookingAt("+")) {
+      ++pos_;
+      if (!LookingAt("exp(")) {
+        return Fail(pos_,
+                    "expected exp(DUR) after '+' in 'latency=' (e.g. "
+                    "latency=1ms+exp(5ms)), found " +
+                        Found(pos_));
+      }
+      link.latency_shape = LatencyShape::kExponential;
+      return ParseExp(link.latency_ns_mean);
+    }
+    link.latency_shape = LatencyShape::kFixed;
+    return true;
+  }
+
+  // tail=RATE:DUR
+  bool ParseTail(const std::string& context, LinkOptions& link) {
+    if (!ParseRate(context, link.tail_per_million)) return false;
+    if (AtEnd() || text_[pos_] != ':') {
+      return Fail(pos_,
+                  "expected ':' and a duration after the rate in 'tail=' "
+                  "(e.g. tail=100ppm:50ms), found " +
+                      Found(pos_));
+    }
+    ++pos_;
+    return ParseDuration(":", link.tail_latency_ns);
+  }
+
+  // bandwidth=SIZE/s
+  bool ParseBandwidth(const std::string& context, LinkOptions& link) {
+    if (!ParseSize(context, link.bandwidth_bytes_per_second)) return false;
+    if (!LookingAt("/s")) {
+      return Fail(pos_,
+                  "expected '/s' after the size in 'bandwidth=' (e.g. "
+                  "bandwidth=10MiB/s), found " +
+                      Found(pos_));
+    }
+    pos_ += 2;
+    return true;
+  }
+
+  // split=SIZE | SIZE..SIZE
+  bool ParseSplit(const std::string& context, LinkOptions& link) {
+    const std::size_t value_begin = pos_;
+    std::uint64_t min = 0;
+    if (!ParseSize(context, min)) return false;
+    std::uint64_t max = min;
+    if (LookingAt("..")) {
+      pos_ += 2;
+      if (!ParseSize("..", max)) return false;
+    }
+    const std::string_view value =
+        text_.substr(value_begin, pos_ - value_begin);
+    if (min == 0) {
+      return Fail(value_begin,
+                  "expected segment sizes of at least 1B after 'split=', "
+                  "found " +
+                      QuoteForMessage(value));
+    }
+    if (min > max) {
+      return Fail(value_begin,
+                  "expected a range MIN..MAX with MIN <= MAX after "
+                  "'split=', found " +
+                      QuoteForMessage(value) + " (min > max)");
+    }
+    link.segment_bytes_min = min;
+    link.segment_bytes_max = max;
+    return true;
+  }
+
+  // coalesce=on|off
+  bool ParseCoalesce(const std::string&, LinkOptions& link) {
+    const std::string_view rest = text_.substr(pos_, WordEnd(pos_) - pos_);
+    if (rest == "on" || rest == "off") {
+      link.coalesce = rest == "on";
+      pos_ += rest.size();
+      return true;
+    }
+    return Fail(
+        pos_, "expected 'on' or 'off' after 'coalesce=', found " + Found(pos_));
+  }
+
+  // read-max=SIZE, window=SIZE; close-delay=DUR
+  template <std::uint64_t LinkOptions::*kMember>
+  bool ParseSizeOf(const std::string& context, LinkOptions& link) {
+    return ParseSize(context, link.*kMember);
+  }
+  template <std::int64_t LinkOptions::*kMember>
+  bool ParseDurationOf(const std::string& context, LinkOptions& link) {
+    return ParseDuration(context, link.*kMember);
+  }
+
  private:
+  // "exp(" DUR ")", with pos_ at "exp(".
+  bool ParseExp(std::int64_t& mean_ns) {
+    pos_ += 4;
+    if (!ParseDuration("exp(", mean_ns)) return false;
+    if (AtEnd() || text_[pos_] != ')') {
+      return Fail(
+          pos_, "expected ')' after the mean in 'exp(', found " + Found(pos_));
+    }
+    ++pos_;
+    return true;
+  }
+
   bool ParsePlan() {
     SkipSpaces();
     if (!AtEnd() && text_[pos_] != ';') {
@@ -294,14 +309,14 @@ class Parser {
         applies[1] = false;
       } else if (prefix == "b>a") {
         applies[0] = false;
-      } else if (FindKey(prefix) != nullptr) {
-        return Fail(word_begin + colon, "expected '=' after " + Quote(prefix) +
-                                            ", found " +
-                                            Found(word_begin + colon));
+      } else if (FindSetting(prefix) != nullptr) {
+        return Fail(word_begin + colon,
+                    "expected '=' after " + QuoteForMessage(prefix) +
+                        ", found " + Found(word_begin + colon));
       } else {
         return Fail(word_begin,
                     "expected a direction a>b or b>a before ':', found " +
-                        Quote(prefix));
+                        QuoteForMessage(prefix));
       }
       pos_ = word_begin + colon + 1;
     }
@@ -316,22 +331,23 @@ class Parser {
                   "expected a setting name such as latency or window, found " +
                       Found(key_begin));
     }
-    const Key* key = FindKey(key_text);
-    if (key == nullptr) {
+    const Setting* setting = FindSetting(key_text);
+    if (setting == nullptr) {
       if (applies[0] && applies[1] && FindKind(key_text) != nullptr) {
         return Fail(key_begin,
-                    "expected a setting, found the fault " + Quote(key_text) +
+                    "expected a setting, found the fault " +
+                        QuoteForMessage(key_text) +
                         ": faults come after the settings, each after a ';' "
                         "(e.g. '; reset a>b at=1s')");
       }
-      return Fail(key_begin, "unknown setting " + Quote(key_text) +
-                                 "; expected one of " + std::string(kKeyList));
+      return Fail(key_begin, "unknown setting " + QuoteForMessage(key_text) +
+                                 "; expected one of " + SettingList());
     }
     if (equals == std::string_view::npos) {
-      return Fail(key_end, "expected '=' after " + Quote(key_text) +
+      return Fail(key_end, "expected '=' after " + QuoteForMessage(key_text) +
                                ", found " + Found(key_end));
     }
-    const auto key_index = static_cast<std::size_t>(*key);
+    const std::size_t key_index = SettingIndex(*setting);
     for (int direction = 0; direction < 2; ++direction) {
       if (!applies[direction]) continue;
       const std::size_t earlier = set_at_column_[direction][key_index];
@@ -347,140 +363,20 @@ class Parser {
     pos_ = key_end + 1;
 
     const std::string context = std::string(key_text) + "=";
-    LinkOptions value;  // the fields of `key` are filled in below
-    if (!ParseSettingValue(*key, context, value)) return false;
+    LinkOptions value;  // the fields of `setting` are filled in below
+    if (!(this->*setting->parse)(context, value)) return false;
     if (!AtWordEnd()) {
       return Fail(pos_,
                   "expected a space, ';' or the end of the input after "
                   "the value of " +
-                      Quote(context) + ", found " + Found(pos_));
+                      QuoteForMessage(context) + ", found " + Found(pos_));
     }
     for (int direction = 0; direction < 2; ++direction) {
       if (!applies[direction]) continue;
       set_at_column_[direction][key_index] = word_begin + 1;
       LinkOptions& link = direction == 0 ? plan_.a_to_b : plan_.b_to_a;
-      CopySetting(*key, value, link);
+      setting->copy(value, link);
     }
-    return true;
-  }
-
-  bool ParseSettingValue(Key key, const std::string& context,
-                         LinkOptions& link) {
-    const std::size_t value_begin = pos_;
-    switch (key) {
-      case Key::kLatency:
-        return ParseLatency(context, link);
-      case Key::kTail:
-        if (!ParseRate(context, link.tail_per_million)) return false;
-        if (AtEnd() || text_[pos_] != ':') {
-          return Fail(pos_,
-                      "expected ':' and a duration after the rate in 'tail=' "
-                      "(e.g. tail=100ppm:50ms), found " +
-                          Found(pos_));
-        }
-        ++pos_;
-        return ParseDuration(":", link.tail_latency_ns);
-      case Key::kBandwidth:
-        if (!ParseSize(context, link.bandwidth_bytes_per_second)) return false;
-        if (!LookingAt("/s")) {
-          return Fail(pos_,
-                      "expected '/s' after the size in 'bandwidth=' (e.g. "
-                      "bandwidth=10MiB/s), found " +
-                          Found(pos_));
-        }
-        pos_ += 2;
-        return true;
-      case Key::kSplit: {
-        std::uint64_t min = 0;
-        if (!ParseSize(context, min)) return false;
-        std::uint64_t max = min;
-        if (LookingAt("..")) {
-          pos_ += 2;
-          if (!ParseSize("..", max)) return false;
-        }
-        const std::string_view value =
-            text_.substr(value_begin, pos_ - value_begin);
-        if (min == 0) {
-          return Fail(value_begin,
-                      "expected segment sizes of at least 1B after 'split=', "
-                      "found " +
-                          Quote(value));
-        }
-        if (min > max) {
-          return Fail(value_begin,
-                      "expected a range MIN..MAX with MIN <= MAX after "
-                      "'split=', found " +
-                          Quote(value) + " (min > max)");
-        }
-        link.segment_bytes_min = min;
-        link.segment_bytes_max = max;
-        return true;
-      }
-      case Key::kCoalesce: {
-        const std::string_view rest = text_.substr(pos_, WordEnd(pos_) - pos_);
-        if (rest == "on" || rest == "off") {
-          link.coalesce = rest == "on";
-          pos_ += rest.size();
-          return true;
-        }
-        return Fail(pos_, "expected 'on' or 'off' after 'coalesce=', found " +
-                              Found(pos_));
-      }
-      case Key::kReadMax:
-        return ParseSize(context, link.read_bytes_max);
-      case Key::kWindow:
-        return ParseSize(context, link.window_bytes);
-      case Key::kCloseDelay:
-        return ParseDuration(context, link.close_delay_ns);
-    }
-    return Fail(pos_, "internal error: unhandled setting");
-  }
-
-  // latency=DUR | DUR..DUR | DUR+exp(DUR) | exp(DUR)
-  bool ParseLatency(const std::string& context, LinkOptions& link) {
-    const std::size_t value_begin = pos_;
-    if (LookingAt("exp(")) {
-      link.latency_shape = LatencyShape::kExponential;
-      return ParseExp(link.latency_ns_mean);
-    }
-    if (!ParseDuration(context, link.latency_ns_min)) return false;
-    if (LookingAt("..")) {
-      pos_ += 2;
-      if (!ParseDuration("..", link.latency_ns_max)) return false;
-      if (link.latency_ns_min > link.latency_ns_max) {
-        return Fail(value_begin,
-                    "expected a range MIN..MAX with MIN <= MAX after "
-                    "'latency=', found " +
-                        Quote(text_.substr(value_begin, pos_ - value_begin)) +
-                        " (min > max)");
-      }
-      link.latency_shape = LatencyShape::kUniform;
-      return true;
-    }
-    if (LookingAt("+")) {
-      ++pos_;
-      if (!LookingAt("exp(")) {
-        return Fail(pos_,
-                    "expected exp(DUR) after '+' in 'latency=' (e.g. "
-                    "latency=1ms+exp(5ms)), found " +
-                        Found(pos_));
-      }
-      link.latency_shape = LatencyShape::kExponential;
-      return ParseExp(link.latency_ns_mean);
-    }
-    link.latency_shape = LatencyShape::kFixed;
-    return true;
-  }
-
-  // "exp(" DUR ")", with pos_ at "exp(".
-  bool ParseExp(std::int64_t& mean_ns) {
-    pos_ += 4;
-    if (!ParseDuration("exp(", mean_ns)) return false;
-    if (AtEnd() || text_[pos_] != ')') {
-      return Fail(
-          pos_, "expected ')' after the mean in 'exp(', found " + Found(pos_));
-    }
-    ++pos_;
     return true;
   }
 
@@ -495,13 +391,14 @@ class Parser {
     if (kind == nullptr) {
       const std::size_t equals = kind_text.find('=');
       if (equals != std::string_view::npos &&
-          FindKey(kind_text.substr(0, equals)) != nullptr) {
+          FindSetting(kind_text.substr(0, equals)) != nullptr) {
         return Fail(kind_begin,
                     "expected a fault kind, found the setting " +
-                        Quote(kind_text) +
+                        QuoteForMessage(kind_text) +
                         ": settings come first, before the first ';'");
       }
-      return Fail(kind_begin, "unknown fault kind " + Quote(kind_text) +
+      return Fail(kind_begin, "unknown fault kind " +
+                                  QuoteForMessage(kind_text) +
                                   "; expected one of " + KindList());
     }
     rule.kind = *kind;
@@ -512,7 +409,7 @@ class Parser {
       return Fail(pos_,
                   "expected a direction (a>b or b>a) or a trigger "
                   "(at=DUR, after=SIZE or p=RATE) after " +
-                      Quote(kind_text) + ", found " + Found(pos_));
+                      QuoteForMessage(kind_text) + ", found " + Found(pos_));
     }
     const std::size_t word_end = WordEnd(pos_);
     const std::string_view word = text_.substr(pos_, word_end - pos_);
@@ -530,8 +427,8 @@ class Parser {
                         Found(pos_));
       }
     } else if (!is_trigger && word.find('>') != std::string_view::npos) {
-      return Fail(pos_,
-                  "expected a direction a>b or b>a, found " + Quote(word));
+      return Fail(pos_, "expected a direction a>b or b>a, found " +
+                            QuoteForMessage(word));
     }
 
     if (!ParseTrigger(rule.trigger)) return false;
@@ -563,10 +460,9 @@ class Parser {
       return Fail(pos_,
                   "expected ';' or the end of the input after the "
                   "trigger, found " +
-                      Found(pos_) +
-                      ": for= is allowed only with stall "
-                      "and slow-close, not with " +
-                      Quote(kind_text));
+                      Found(pos_) + ": for= is allowed only with " +
+                      DurationKindNames() + ", not with " +
+                      QuoteForMessage(kind_text));
     }
     plan_.faults.push_back(rule);
     return true;
@@ -593,259 +489,52 @@ class Parser {
                     Found(pos_));
   }
 
-  // DUR := digits unit, unit one of ns us ms s; the result fits int64 ns.
+  // DUR, SIZE and RATE (sim/units.h) at pos_, read into `out`.
   bool ParseDuration(std::string_view after, std::int64_t& out_ns) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a duration such as 5ms or 250us after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (durations cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
-    }
-    const Digits digits = ScanDigits();
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    if (!CheckNoFraction(begin, "duration", after, "1500us for 1.5ms"))
-      return false;
-    const std::size_t unit_begin = pos_;
-    while (!AtEnd() && IsLetter(text_[pos_])) ++pos_;
-    const std::string_view unit_text =
-        text_.substr(unit_begin, pos_ - unit_begin);
-    if (unit_text.empty()) {
-      return Fail(unit_begin,
-                  "expected a unit ns, us, ms or s after the number " +
-                      Quote(number) + ", found " + Found(unit_begin));
-    }
-    const DurationUnit* unit = nullptr;
-    for (const DurationUnit& candidate : kDurationUnits) {
-      if (candidate.name == unit_text) unit = &candidate;
-    }
-    if (unit == nullptr) {
-      return Fail(unit_begin,
-                  "expected a unit ns, us, ms or s after the number " +
-                      Quote(number) + ", found " + Quote(unit_text));
-    }
-    if (digits.overflow ||
-        digits.value > static_cast<std::uint64_t>(kMaxNs / unit->ns)) {
-      return Fail(begin, "duration " +
-                             Quote(text_.substr(begin, pos_ - begin)) +
-                             " is too large: expected at most "
-                             "9223372036854775807ns (about 292 years)");
-    }
-    out_ns = static_cast<std::int64_t>(digits.value) * unit->ns;
-    return true;
+    return Take(ScanDuration(Rest(), after), out_ns);
   }
-
-  // SIZE := digits [unit], unit one of B KB KiB MB MiB GB GiB; fits uint64.
   bool ParseSize(std::string_view after, std::uint64_t& out_bytes) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a size such as 100B or 64KiB after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (sizes cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
-    }
-    const Digits digits = ScanDigits();
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    if (!CheckNoFraction(begin, "size", after, "1536B for 1.5KiB"))
-      return false;
-    const std::size_t unit_begin = pos_;
-    while (!AtEnd() && IsLetter(text_[pos_])) ++pos_;
-    const std::string_view unit_text =
-        text_.substr(unit_begin, pos_ - unit_begin);
-    std::uint64_t multiplier = 1;
-    if (!unit_text.empty()) {
-      const SizeUnit* unit = nullptr;
-      for (const SizeUnit& candidate : kSizeUnits) {
-        if (candidate.name == unit_text) unit = &candidate;
-      }
-      if (unit == nullptr) {
-        return Fail(unit_begin,
-                    "expected a size unit B, KB, KiB, MB, MiB, GB or GiB (or "
-                    "none, meaning bytes) after the number " +
-                        Quote(number) + ", found " + Quote(unit_text));
-      }
-      multiplier = unit->bytes;
-    }
-    if (digits.overflow || digits.value > kMaxBytes / multiplier) {
-      return Fail(begin, "size " + Quote(text_.substr(begin, pos_ - begin)) +
-                             " is too large: expected at most "
-                             "18446744073709551615B (16EiB - 1B)");
-    }
-    out_bytes = digits.value * multiplier;
-    return true;
+    return Take(ScanSize(Rest(), after), out_bytes);
   }
-
-  // RATE := digits "ppm" | digits ["." digits] "%"; at most 100%, a whole
-  // number of ppm.
   bool ParseRate(std::string_view after, std::uint32_t& out_per_million) {
-    const std::size_t begin = pos_;
-    if (AtWordEnd() || !IsDigit(text_[pos_])) {
-      std::string message = "expected a rate such as 100ppm or 0.5% after " +
-                            Quote(after) + ", found " + Found(pos_);
-      if (!AtWordEnd() && text_[pos_] == '-') {
-        message += " (rates cannot be negative)";
-      }
-      return Fail(pos_, std::move(message));
+    return Take(ScanRate(Rest(), after), out_per_million);
+  }
+  template <typename T>
+  bool Take(Scanned<T> scanned, T& out) {
+    if (!scanned.ok()) {
+      return Fail(pos_ + scanned.error_offset, std::move(*scanned.error));
     }
-    const Digits whole = ScanDigits();
-    bool has_fraction = false;
-    bool exact = true;
-    std::uint64_t fraction = 0;  // in units of 0.0001%, i.e. ppm
-    if (!AtEnd() && text_[pos_] == '.') {
-      has_fraction = true;
-      ++pos_;
-      if (AtEnd() || !IsDigit(text_[pos_])) {
-        return Fail(pos_,
-                    "expected a digit after the decimal point in the "
-                    "rate after " +
-                        Quote(after) + ", found " + Found(pos_));
-      }
-      int place = 0;
-      while (!AtEnd() && IsDigit(text_[pos_])) {
-        const auto digit = static_cast<std::uint64_t>(text_[pos_] - '0');
-        if (place < 4) {
-          fraction = fraction * 10 + digit;
-          ++place;
-        } else if (digit != 0) {
-          exact = false;
-        }
-        ++pos_;
-      }
-      for (; place < 4; ++place) fraction *= 10;
-    }
-    const std::string_view number = text_.substr(begin, pos_ - begin);
-    bool percent = false;
-    if (LookingAt("ppm")) {
-      pos_ += 3;
-    } else if (LookingAt("%")) {
-      ++pos_;
-      percent = true;
-    } else {
-      return Fail(pos_, "expected 'ppm' or '%' after the number " +
-                            Quote(number) + ", found " + Found(pos_));
-    }
-    const std::string rate = Quote(text_.substr(begin, pos_ - begin));
-    const std::string too_large =
-        "rate " + rate + " is above 100%: expected at most 100% (1000000ppm)";
-    std::uint64_t per_million = 0;
-    if (percent) {
-      if (whole.overflow || whole.value > 100) return Fail(begin, too_large);
-      per_million = whole.value * 10000 + fraction;
-      if (!exact) {
-        return Fail(begin, "rate " + rate +
-                               " is not a whole number of ppm: expected a "
-                               "multiple of 0.0001% (1ppm)");
-      }
-    } else {
-      if (has_fraction) {
-        return Fail(begin, "expected a whole number of ppm, found " + rate +
-                               " (1ppm = 0.0001% is the smallest step)");
-      }
-      if (whole.overflow) return Fail(begin, too_large);
-      per_million = whole.value;
-    }
-    if (per_million > kMillion) return Fail(begin, too_large);
-    out_per_million = static_cast<std::uint32_t>(per_million);
+    out = scanned.value;
+    pos_ += scanned.length;
     return true;
   }
+  std::string_view Rest() const { return text_.substr(pos_); }
 
-  // After the digits of a duration or size: refuses "1.5ms" with a hint.
-  // `what` is "duration" or "size"; `example` how to write a fraction,
-  // e.g. "1500us for 1.5ms".
-  bool CheckNoFraction(std::size_t begin, std::string_view what,
-                       std::string_view after, std::string_view example) {
-    if (pos_ + 1 < text_.size() && text_[pos_] == '.' &&
-        IsDigit(text_[pos_ + 1])) {
-      return Fail(begin, "expected a whole number in the " + std::string(what) +
-                             " after " + Quote(after) + ", found " +
-                             Found(begin) +
-                             " (no fractions: use a smaller unit, e.g. " +
-                             std::string(example) + ")");
-    }
-    return true;
-  }
-
-  // Reads decimal digits at pos_ (there is at least one).
-  Digits ScanDigits() {
-    Digits digits;
-    while (!AtEnd() && IsDigit(text_[pos_])) {
-      const auto digit = static_cast<std::uint64_t>(text_[pos_] - '0');
-      if (digits.value > (kMaxBytes - digit) / 10) digits.overflow = true;
-      if (!digits.overflow) digits.value = digits.value * 10 + digit;
-      ++pos_;
-    }
-    return digits;
-  }
-
-  static const Key* FindKey(std::string_view name) {
-    static constexpr std::array<Key, kKeyCount> kKeys = {
-        Key::kLatency,  Key::kTail,    Key::kBandwidth, Key::kSplit,
-        Key::kCoalesce, Key::kReadMax, Key::kWindow,    Key::kCloseDelay};
-    for (std::size_t i = 0; i < kKeyCount; ++i) {
-      if (kKeyNames[i] == name) return &kKeys[i];
-    }
-    return nullptr;
-  }
+  // The setting named `name`, or nullptr.
+  static const Setting* FindSetting(std::string_view name);
 
   static const FaultKind* FindKind(std::string_view name) {
-    for (const FaultKind& kind : kAllKinds) {
-      if (FaultKindName(kind) == name) return &kind;
+    for (const FaultKindInfo& info : kFaultKinds) {
+      if (info.name == name) return &info.kind;
     }
     return nullptr;
-  }
-
-  static void CopySetting(Key key, const LinkOptions& from, LinkOptions& to) {
-    switch (key) {
-      case Key::kLatency:
-        to.latency_shape = from.latency_shape;
-        to.latency_ns_min = from.latency_ns_min;
-        to.latency_ns_max = from.latency_ns_max;
-        to.latency_ns_mean = from.latency_ns_mean;
-        return;
-      case Key::kTail:
-        to.tail_per_million = from.tail_per_million;
-        to.tail_latency_ns = from.tail_latency_ns;
-        return;
-      case Key::kBandwidth:
-        to.bandwidth_bytes_per_second = from.bandwidth_bytes_per_second;
-        return;
-      case Key::kSplit:
-        to.segment_bytes_min = from.segment_bytes_min;
-        to.segment_bytes_max = from.segment_bytes_max;
-        return;
-      case Key::kCoalesce:
-        to.coalesce = from.coalesce;
-        return;
-      case Key::kReadMax:
-        to.read_bytes_max = from.read_bytes_max;
-        return;
-      case Key::kWindow:
-        to.window_bytes = from.window_bytes;
-        return;
-      case Key::kCloseDelay:
-        to.close_delay_ns = from.close_delay_ns;
-        return;
-    }
   }
 
   bool AtEnd() const { return pos_ >= text_.size(); }
   // At whitespace, ';' or the end: where a word stops.
   bool AtWordEnd() const {
-    return AtEnd() || IsSpace(text_[pos_]) || text_[pos_] == ';';
+    return AtEnd() || IsTextSpace(text_[pos_]) || text_[pos_] == ';';
   }
   bool AtFaultEnd() const { return AtEnd() || text_[pos_] == ';'; }
   bool LookingAt(std::string_view expected) const {
     return text_.substr(pos_).starts_with(expected);
   }
   void SkipSpaces() {
-    while (!AtEnd() && IsSpace(text_[pos_])) ++pos_;
+    while (!AtEnd() && IsTextSpace(text_[pos_])) ++pos_;
   }
   std::size_t WordEnd(std::size_t from) const {
-    while (from < text_.size() && !IsSpace(text_[from]) && text_[from] != ';') {
+    while (from < text_.size() && !IsTextSpace(text_[from]) &&
+           text_[from] != ';') {
       ++from;
     }
     return from;
@@ -853,21 +542,8 @@ class Parser {
 
   // What the text holds at `at`, for "found ..." in a message.
   std::string Found(std::size_t at) const {
-    if (at >= text_.size()) return "the end of the input";
-    const char c = text_[at];
-    if (c == ';') return "';'";
-    if (c == ' ') return "a space";
-    if (c == '\t') return "a tab";
-    if (c == '\n' || c == '\r') return "a line break";
-    if (IsSpace(c)) return "whitespace";
-    // The rest of the word, but no more than one byte past what Quote
-    // shows (so that it adds "..."): a long word costs nothing here.
-    std::size_t end = at;
-    while (end < text_.size() && end - at <= kMaxShown &&
-           !IsSpace(text_[end]) && text_[end] != ';') {
-      ++end;
-    }
-    return Quote(text_.substr(at, end - at));
+    return DescribeFound(at >= text_.size() ? std::string_view()
+                                            : text_.substr(at));
   }
 
   bool Fail(std::size_t at, std::string message) {
@@ -882,135 +558,69 @@ class Parser {
   FaultPlanError error_;
   // For each direction and key: the 1-based column of the setting that set
   // it, 0 while unset.
-  std::size_t set_at_column_[2][kKeyCount] = {};
+  std::size_t set_at_column_[2][kSettingCount] = {};
 };
 
-std::optional<std::string> ValidateLink(const LinkOptions& link,
-                                        std::string_view direction) {
-  const std::string prefix = std::string(direction) + ": ";
-  const auto negative = [&](std::string_view field,
-                            std::int64_t value) -> std::optional<std::string> {
-    if (value >= 0) return std::nullopt;
-    return prefix + std::string(field) + " is " + std::to_string(value) +
-           ", but durations cannot be negative";
-  };
-  for (const auto& [field, value] : {std::pair<std::string_view, std::int64_t>{
-                                         "latency_ns_min", link.latency_ns_min},
-                                     {"latency_ns_max", link.latency_ns_max},
-                                     {"latency_ns_mean", link.latency_ns_mean},
-                                     {"tail_latency_ns", link.tail_latency_ns},
-                                     {"close_delay_ns", link.close_delay_ns}}) {
-    if (auto problem = negative(field, value)) return problem;
-  }
-  switch (link.latency_shape) {
-    case LatencyShape::kFixed:
-      if (link.latency_ns_max != 0 || link.latency_ns_mean != 0) {
-        return prefix + "latency_ns_max is " +
-               std::to_string(link.latency_ns_max) +
-               " and latency_ns_mean is " +
-               std::to_string(link.latency_ns_mean) +
-               " but the latency shape is fixed (it uses latency_ns_min only)";
-      }
-      break;
-    case LatencyShape::kUniform:
-      if (link.latency_ns_mean != 0) {
-        return prefix + "latency_ns_mean is " +
-               std::to_string(link.latency_ns_mean) +
-               " but the latency shape is uniform (only an exponential "
-               "latency uses latency_ns_mean)";
-      }
-      if (link.latency_ns_min > link.latency_ns_max) {
-        return prefix + "uniform latency with latency_ns_min " +
-               std::to_string(link.latency_ns_min) + " above latency_ns_max " +
-               std::to_string(link.latency_ns_max);
-      }
-      break;
-    case LatencyShape::kExponential:
-      if (link.latency_ns_max != 0) {
-        return prefix + "latency_ns_max is " +
-               std::to_string(link.latency_ns_max) +
-               " but the latency shape is exponential (only a uniform latency "
-               "uses latency_ns_max)";
-      }
-      break;
-    default:
-      return prefix + "latency_shape holds " +
-             std::to_string(static_cast<int>(link.latency_shape)) +
-             ", not one of kFixed, kUniform, kExponential";
-  }
-  if (link.tail_per_million > kMillion) {
-    return prefix + "tail_per_million is " +
-           std::to_string(link.tail_per_million) + ", above 1000000 (100%)";
-  }
-  const bool no_split =
-      link.segment_bytes_min == 0 && link.segment_bytes_max == 0;
-  if (!no_split && (link.segment_bytes_min == 0 ||
-                    link.segment_bytes_min > link.segment_bytes_max)) {
-    return prefix + "segment_bytes_min..segment_bytes_max is " +
-           std::to_string(link.segment_bytes_min) + ".." +
-           std::to_string(link.segment_bytes_max) +
-           "; expected 0..0 (no splitting) or 1 <= min <= max";
-  }
-  return std::nullopt;
+using LatencyFields =
+    Fields<&LinkOptions::latency_shape, &LinkOptions::latency_ns_min,
+           &LinkOptions::latency_ns_max, &LinkOptions::latency_ns_mean>;
+using TailFields =
+    Fields<&LinkOptions::tail_per_million, &LinkOptions::tail_latency_ns>;
+using BandwidthFields = Fields<&LinkOptions::bandwidth_bytes_per_second>;
+using SplitFields =
+    Fields<&LinkOptions::segment_bytes_min, &LinkOptions::segment_bytes_max>;
+using CoalesceFields = Fields<&LinkOptions::coalesce>;
+using ReadMaxFields = Fields<&LinkOptions::read_bytes_max>;
+using WindowFields = Fields<&LinkOptions::window_bytes>;
+using CloseDelayFields = Fields<&LinkOptions::close_delay_ns>;
+
+constexpr std::array<Setting, kSettingCount> kSettings = {{
+    {"latency", &LatencyFields::Same, &LatencyFields::Copy, &FormatLatency,
+     &Parser::ParseLatency},
+    {"tail", &TailFields::Same, &TailFields::Copy, &FormatTail,
+     &Parser::ParseTail},
+    {"bandwidth", &BandwidthFields::Same, &BandwidthFields::Copy,
+     &FormatBandwidth, &Parser::ParseBandwidth},
+    {"split", &SplitFields::Same, &SplitFields::Copy, &FormatSplit,
+     &Parser::ParseSplit},
+    {"coalesce", &CoalesceFields::Same, &CoalesceFields::Copy, &FormatCoalesce,
+     &Parser::ParseCoalesce},
+    {"read-max", &ReadMaxFields::Same, &ReadMaxFields::Copy,
+     &FormatSizeOf<&LinkOptions::read_bytes_max>,
+     &Parser::ParseSizeOf<&LinkOptions::read_bytes_max>},
+    {"window", &WindowFields::Same, &WindowFields::Copy,
+     &FormatSizeOf<&LinkOptions::window_bytes>,
+     &Parser::ParseSizeOf<&LinkOptions::window_bytes>},
+    {"close-delay", &CloseDelayFields::Same, &CloseDelayFields::Copy,
+     &FormatDurationOf<&LinkOptions::close_delay_ns>,
+     &Parser::ParseDurationOf<&LinkOptions::close_delay_ns>},
+}};
+
+static_assert(std::ranges::all_of(kSettings,
+                                  [](const Setting& setting) {
+                                    return !setting.name.empty() &&
+                                           setting.parse != nullptr;
+                                  }),
+              "kSettings: kSettingCount is more than the rows");
+
+std::size_t SettingIndex(const Setting& setting) {
+  return static_cast<std::size_t>(&setting - kSettings.data());
 }
 
-std::optional<std::string> ValidateRule(const FaultRule& rule,
-                                        std::size_t index) {
-  std::string prefix = "fault " + std::to_string(index + 1) + " ";
-  if (!IsKnownKind(rule.kind)) {
-    return prefix + "has kind " + std::to_string(static_cast<int>(rule.kind)) +
-           ", not a named FaultKind";
+std::string SettingList() {
+  std::string out;
+  for (const Setting& setting : kSettings) {
+    if (!out.empty()) out += ", ";
+    out += setting.name;
   }
-  prefix += "(" + std::string(FaultKindName(rule.kind)) + ") ";
-  if (rule.direction != Direction::kAtoB &&
-      rule.direction != Direction::kBtoA) {
-    return prefix + "has direction " +
-           std::to_string(static_cast<int>(rule.direction)) +
-           ", neither kAtoB nor kBtoA";
+  return out;
+}
+
+const Setting* Parser::FindSetting(std::string_view name) {
+  for (const Setting& setting : kSettings) {
+    if (setting.name == name) return &setting;
   }
-  const FaultTrigger& trigger = rule.trigger;
-  switch (trigger.type) {
-    case FaultTrigger::Type::kAtTime:
-      if (trigger.at_ns < 0) {
-        return prefix + "fires at_ns " + std::to_string(trigger.at_ns) +
-               ", but times cannot be negative";
-      }
-      if (trigger.after_bytes != 0 || trigger.per_million != 0) {
-        return prefix +
-               "is triggered at a time but sets after_bytes or per_million";
-      }
-      break;
-    case FaultTrigger::Type::kAfterBytes:
-      if (trigger.at_ns != 0 || trigger.per_million != 0) {
-        return prefix +
-               "is triggered after bytes but sets at_ns or per_million";
-      }
-      break;
-    case FaultTrigger::Type::kProbability:
-      if (trigger.per_million > kMillion) {
-        return prefix + "has per_million " +
-               std::to_string(trigger.per_million) + ", above 1000000 (100%)";
-      }
-      if (trigger.at_ns != 0 || trigger.after_bytes != 0) {
-        return prefix +
-               "is triggered by probability but sets at_ns or after_bytes";
-      }
-      break;
-    default:
-      return prefix + "has trigger type " +
-             std::to_string(static_cast<int>(trigger.type)) +
-             ", not a named FaultTrigger::Type";
-  }
-  if (NeedsDuration(rule.kind)) {
-    if (rule.duration_ns < 0) {
-      return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
-             ", but durations cannot be negative";
-    }
-  } else if (rule.duration_ns != 0) {
-    return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
-           ", but only stall and slow-close take a duration";
-  }
-  return std::nullopt;
+  return nullptr;
 }
 
 }  // namespace
@@ -1053,23 +663,16 @@ std::string PrintFaultPlan(const FaultPlan& plan) {
     if (!out.empty()) out += ' ';
     out += part;
   };
-  for (std::size_t i = 0; i < kKeyCount; ++i) {
-    const auto key = static_cast<Key>(i);
-    const std::string name(kKeyNames[i]);
-    const bool a_default = SameSetting(key, plan.a_to_b, kDefault);
-    const bool b_default = SameSetting(key, plan.b_to_a, kDefault);
-    if (SameSetting(key, plan.a_to_b, plan.b_to_a)) {
-      if (!a_default) {
-        append(name + "=" + FormatSettingValue(key, plan.a_to_b));
-      }
+  for (const Setting& setting : kSettings) {
+    const std::string name(setting.name);
+    const bool a_default = setting.same(plan.a_to_b, kDefault);
+    const bool b_default = setting.same(plan.b_to_a, kDefault);
+    if (setting.same(plan.a_to_b, plan.b_to_a)) {
+      if (!a_default) append(name + "=" + setting.format(plan.a_to_b));
       continue;
     }
-    if (!a_default) {
-      append("a>b:" + name + "=" + FormatSettingValue(key, plan.a_to_b));
-    }
-    if (!b_default) {
-      append("b>a:" + name + "=" + FormatSettingValue(key, plan.b_to_a));
-    }
+    if (!a_default) append("a>b:" + name + "=" + setting.format(plan.a_to_b));
+    if (!b_default) append("b>a:" + name + "=" + setting.format(plan.b_to_a));
   }
   for (const FaultRule& rule : plan.faults) {
     out += "; ";
@@ -1086,15 +689,6 @@ std::string PrintFaultPlan(const FaultPlan& plan) {
     }
   }
   return out;
-}
-
-std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan) {
-  if (auto problem = ValidateLink(plan.a_to_b, "a>b")) return problem;
-  if (auto problem = ValidateLink(plan.b_to_a, "b>a")) return problem;
-  for (std::size_t i = 0; i < plan.faults.size(); ++i) {
-    if (auto problem = ValidateRule(plan.faults[i], i)) return problem;
-  }
-  return std::nullopt;
 }
 
 }  // namespace flowcheck::sim

@@ -6,7 +6,8 @@
 //   latency=1ms..5ms split=1B..64B window=64KiB; reset a>b after=1MiB
 //
 // Contract:
-// - Round trip: for every plan that ValidateFaultPlan accepts,
+// - Round trip: for every plan that ValidateFaultPlan (sim/fault_plan.h)
+//   accepts,
 //   ParseFaultPlan(PrintFaultPlan(plan)) succeeds and equals the plan.
 //   Every plan ParseFaultPlan returns is valid, so printing a parsed text is
 //   idempotent.
@@ -23,7 +24,6 @@
 #define FLOWCHECK_SIM_FAULT_PLAN_TEXT_H_
 
 #include <cstddef>
-#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -115,18 +115,6 @@ ParsedFaultPlan ParseFaultPlan(std::string_view text);
 // the parser refuses), but it may not parse, or may parse to another plan:
 // call ValidateFaultPlan first where that matters.
 std::string PrintFaultPlan(const FaultPlan& plan);
-
-// ValidateFaultPlan()
-//
-// Whether `plan` has a text form, i.e. whether the round trip above holds
-// for it. Returns std::nullopt when it does; otherwise a sentence naming the
-// first field the text cannot express, e.g. "a>b: latency_ns_max is 7 but
-// the latency shape is fixed (only a uniform latency uses latency_ns_max)".
-// The rules: no negative durations; fields a latency shape or trigger type
-// does not use are 0; split is 0B..0B or 1 <= min <= max; rates are at
-// most 1000000ppm; duration_ns is 0 except for stall and slow-close; enums
-// hold one of their named values. Every SwarmPlan() result is valid.
-std::optional<std::string> ValidateFaultPlan(const FaultPlan& plan);
 
 }  // namespace flowcheck::sim
 

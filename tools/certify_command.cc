@@ -13,6 +13,7 @@
 #include "conformance/scenarios.h"
 #include "conformance/sim_subject.h"
 #include "sim/fault_plan_text.h"
+#include "sim/units.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -52,20 +53,6 @@ flags:
 exit status: 0 every flow passed, 1 some clause failed or a case crashed,
 2 bad usage
 )";
-
-bool ParseUnsigned(std::string_view text, std::uint64_t max,
-                   std::uint64_t& value) {
-  if (text.empty() || text.size() > 20) return false;
-  std::uint64_t result = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (result > (max - digit) / 10) return false;
-    result = result * 10 + digit;
-  }
-  value = result;
-  return true;
-}
 
 std::vector<std::string> SplitComma(std::string_view text) {
   std::vector<std::string> parts;
@@ -122,7 +109,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     const std::string_view name = arg.substr(0, equals);
     const bool has_value = equals != std::string_view::npos;
     const std::string_view value = has_value ? arg.substr(equals + 1) : "";
-    std::uint64_t number = 0;
+    std::optional<std::uint64_t> number;
     if (!has_value && (name == "-h" || name == "--help")) {
       out << kUsage;
       return 0;
@@ -136,21 +123,23 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     } else if (has_value && name == "--flow") {
       flow_name = std::string(value);
     } else if (has_value && name == "--seed") {
-      if (!ParseUnsigned(value, UINT64_MAX, number)) {
+      number = sim::ParseDecimal(value, UINT64_MAX);
+      if (!number) {
         return Usage(
             err,
             "--seed takes a whole number from 0 to 18446744073709551615, "
             "not '" +
                 std::string(value) + "'");
       }
-      options.seed = number;
+      options.seed = *number;
     } else if (has_value && name == "--programs") {
-      if (!ParseUnsigned(value, 1000000, number) || number == 0) {
+      number = sim::ParseDecimal(value, 1000000);
+      if (!number || *number == 0) {
         return Usage(
             err, "--programs takes a whole number from 1 to 1000000, not '" +
                      std::string(value) + "'");
       }
-      options.programs = static_cast<int>(number);
+      options.programs = static_cast<int>(*number);
     } else if (has_value && name == "--only") {
       options.only = SplitComma(value);
       if (options.only.empty())

@@ -8,10 +8,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sim/units.h"
 #include "tools/certify_command.h"
 #include "tools/demo.h"
 
@@ -46,20 +48,6 @@ int UsageError(const std::string& message) {
   return 2;
 }
 
-// Parses a whole decimal unsigned 64-bit number.
-bool ParseSeed(std::string_view text, std::uint64_t& seed) {
-  if (text.empty() || text.size() > 20) return false;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return false;
-    value = value * 10 + digit;
-  }
-  seed = value;
-  return true;
-}
-
 int Demo(const std::vector<std::string_view>& args) {
   std::uint64_t seed = 1;
   bool verbose = false;
@@ -70,12 +58,15 @@ int Demo(const std::vector<std::string_view>& args) {
     } else if (arg == "--verbose") {
       verbose = true;
     } else if (arg.rfind("--seed=", 0) == 0) {
-      if (!ParseSeed(arg.substr(7), seed)) {
+      const std::optional<std::uint64_t> parsed =
+          flowcheck::sim::ParseDecimal(arg.substr(7), UINT64_MAX);
+      if (!parsed) {
         return UsageError(
             "--seed takes a whole number from 0 to "
             "18446744073709551615, not '" +
             std::string(arg.substr(7)) + "'");
       }
+      seed = *parsed;
     } else {
       return UsageError("unknown flag '" + std::string(arg) + "' for demo");
     }
