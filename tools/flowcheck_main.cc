@@ -4,16 +4,20 @@
 //   flowcheck demo [--seed=N] [--verbose]
 //   flowcheck --help
 //
-// Exit status: 0 success, 1 the command found a problem, 2 bad usage.
+// Exit status: 0 success, 1 the command found a problem, 2 bad usage
+// (every usage error, of every command); `certify` adds 3, a report that
+// could not be written (tools/certify_command.h).
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "tools/certify_command.h"
 #include "tools/demo.h"
+#include "tools/flags.h"
 
 namespace {
 
@@ -31,53 +35,48 @@ commands:
             checker accepting it, then break it in ten ways and show the
             contract clause the checker names for each
 
-flags of demo:
+flags of demo (a value follows '=' or comes next: --seed 7):
   --seed=N    the seed (default 1); the same seed prints the same demo
   --verbose   print the whole history, not just its start
 
   -h, --help  this text
 
-exit status: 0 success, 1 a check failed, 2 bad usage
+exit status: 0 success, 1 a check failed, 2 bad usage; certify also
+uses 3 (a report could not be written), see 'flowcheck certify --help'
 )";
 
-int UsageError(const std::string& message) {
-  std::cerr << "flowcheck: " << message << "\n"
-            << "Run 'flowcheck --help' for usage.\n";
+// `command` is "" for the top level, or "demo".
+int UsageError(std::string_view command, const std::string& message) {
+  const std::string who =
+      command.empty() ? "flowcheck" : "flowcheck " + std::string(command);
+  std::cerr << who << ": " << message << "\n"
+            << "Run '" << who << " --help' for usage.\n";
   return 2;
 }
 
-// Parses a whole decimal unsigned 64-bit number.
-bool ParseSeed(std::string_view text, std::uint64_t& seed) {
-  if (text.empty() || text.size() > 20) return false;
-  std::uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return false;
-    value = value * 10 + digit;
-  }
-  seed = value;
-  return true;
-}
-
 int Demo(const std::vector<std::string_view>& args) {
+  static constexpr flowcheck::tools::FlagSpec kDemoFlags[] = {
+      {"--seed", true}, {"--verbose", false}, {"--help", false}, {"-h", false}};
+  const auto parsed = flowcheck::tools::ParseFlags(args, kDemoFlags);
+  if (const std::string* error = std::get_if<std::string>(&parsed)) {
+    return UsageError("demo", *error);
+  }
   std::uint64_t seed = 1;
   bool verbose = false;
-  for (std::string_view arg : args) {
-    if (arg == "--help" || arg == "-h") {
+  for (const flowcheck::tools::Flag& flag :
+       std::get<std::vector<flowcheck::tools::Flag>>(parsed)) {
+    if (flag.name == "--help" || flag.name == "-h") {
       std::cout << kUsage;
       return 0;
-    } else if (arg == "--verbose") {
+    } else if (flag.name == "--verbose") {
       verbose = true;
-    } else if (arg.rfind("--seed=", 0) == 0) {
-      if (!ParseSeed(arg.substr(7), seed)) {
-        return UsageError(
-            "--seed takes a whole number from 0 to "
-            "18446744073709551615, not '" +
-            std::string(arg.substr(7)) + "'");
+    } else if (flag.name == "--seed") {
+      if (!flowcheck::tools::ParseWholeNumber(flag.value, UINT64_MAX, seed)) {
+        return UsageError("demo",
+                          "--seed takes a whole number from 0 to "
+                          "18446744073709551615, not '" +
+                              flag.value + "'");
       }
-    } else {
-      return UsageError("unknown flag '" + std::string(arg) + "' for demo");
     }
   }
   return flowcheck::RunDemo(seed, verbose, std::cout);
@@ -101,5 +100,5 @@ int main(int argc, char** argv) {
   if (command == "certify") {
     return flowcheck::tools::RunCertify(args, std::cout, std::cerr);
   }
-  return UsageError("unknown command '" + std::string(command) + "'");
+  return UsageError("", "unknown command '" + std::string(command) + "'");
 }
