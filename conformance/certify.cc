@@ -19,6 +19,7 @@
 #include "conformance/observe.h"
 #include "conformance/program_gen.h"
 #include "conformance/scenarios.h"
+#include "sim/units.h"
 
 namespace flowcheck::conformance {
 namespace {
@@ -370,11 +371,12 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       if (outcome.cut_off > 0) {
         if (result.verdict == Verdict::kPass) {
           result.verdict = Verdict::kNotReached;
-          result.note = "the case " + source +
-                        " that targets it hit the virtual time limit (" +
-                        FormatTime(options.virtual_time_limit) +
-                        ") before it could be judged; a slower plan needs a "
-                        "larger --virtual-time-limit";
+          result.note =
+              "the case " + source +
+              " that targets it hit the virtual time limit (" +
+              sim::FormatDuration(options.virtual_time_limit.count()) +
+              ") before it could be judged; a slower plan needs a "
+              "larger --virtual-time-limit";
         }
         continue;
       }
@@ -465,7 +467,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
                certificate.programs_cut_off > 0) {
       result.verdict = Verdict::kNotReached;
       result.note = "every program that ran hit the virtual time limit (" +
-                    FormatTime(options.virtual_time_limit) +
+                    sim::FormatDuration(options.virtual_time_limit.count()) +
                     ") before it could be judged";
     } else if (result.programs == 0 && result.scenarios == 0) {
       result.verdict = Verdict::kNotApplicable;

@@ -1,11 +1,6 @@
 #include "conformance/report.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace flowcheck::conformance {
@@ -310,40 +305,6 @@ std::string RenderReport(const Certificate& certificate, ReportFormat format) {
       return Junit(certificate);
   }
   return Table(certificate);
-}
-
-std::optional<std::string> WriteFileAtomically(const std::string& path,
-                                               std::string_view contents) {
-  const std::string temporary = path + ".tmp." + std::to_string(getpid());
-  const int fd =
-      open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return "cannot write " + path + ": " + std::strerror(errno);
-  }
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t n =
-        write(fd, contents.data() + written, contents.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string reason = std::strerror(errno);
-      close(fd);
-      unlink(temporary.c_str());
-      return "cannot write " + path + ": " + reason;
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    const std::string reason = std::strerror(errno);
-    unlink(temporary.c_str());
-    return "cannot write " + path + ": " + reason;
-  }
-  if (rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    unlink(temporary.c_str());
-    return "cannot write " + path + ": " + reason;
-  }
-  return std::nullopt;
 }
 
 }  // namespace flowcheck::conformance

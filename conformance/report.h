@@ -1,5 +1,4 @@
-// conformance/report.h: a Certificate in four formats, and atomic report
-// files.
+// conformance/report.h: a Certificate in four formats.
 //
 //  - table: for a terminal, one line per clause, then the details of each
 //    FAIL, crashes and observations, then the result;
@@ -8,9 +7,8 @@
 //  - junit: JUnit XML, one testcase per clause (FAIL = failure, NOT
 //    APPLICABLE = skipped) plus one per crash (error), for CI dashboards.
 //
-// WriteFileAtomically writes to a temporary file beside the target and
-// renames it into place, so an interrupted run never leaves a half-written
-// report.
+// Rendering only: writing a report to a file is the command line's job
+// (tools/output_file.h).
 #ifndef FLOWCHECK_CONFORMANCE_REPORT_H_
 #define FLOWCHECK_CONFORMANCE_REPORT_H_
 
@@ -29,11 +27,6 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name);
 
 // The certificate in `format`. Never fails.
 std::string RenderReport(const Certificate& certificate, ReportFormat format);
-
-// Writes `contents` to `path` atomically (temporary file + fsync + rename).
-// Returns nullopt on success, or a message naming the path and the reason.
-std::optional<std::string> WriteFileAtomically(const std::string& path,
-                                               std::string_view contents);
 
 }  // namespace flowcheck::conformance
 

@@ -1,11 +1,8 @@
 #include "conformance/report.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace flowcheck::conformance {
 namespace {
@@ -94,21 +91,6 @@ TEST(ReportTest, MarkdownHasATableAndDetails) {
   const std::string md = RenderReport(Sample(true), ReportFormat::kMarkdown);
   EXPECT_NE(md.find("| R5 | FAIL |"), std::string::npos) << md;
   EXPECT_NE(md.find("## FAIL R5 (found by programs)"), std::string::npos);
-}
-
-TEST(ReportTest, WritesFilesAtomically) {
-  const std::string dir = ::testing::TempDir();
-  const std::string path = dir + "/report.json";
-  ASSERT_EQ(WriteFileAtomically(path, "first"), std::nullopt);
-  ASSERT_EQ(WriteFileAtomically(path, "second"), std::nullopt);
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  EXPECT_EQ(contents.str(), "second");
-  const auto error = WriteFileAtomically("/nonexistent-dir/x.json", "x");
-  ASSERT_TRUE(error.has_value());
-  EXPECT_NE(error->find("cannot write /nonexistent-dir/x.json"),
-            std::string::npos);
 }
 
 }  // namespace

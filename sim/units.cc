@@ -328,7 +328,7 @@ std::optional<std::uint64_t> ParseDecimal(std::string_view text,
   for (char c : text) {
     if (!IsDigit(c)) return std::nullopt;
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (max - digit) / 10) return std::nullopt;
+    if (digit > max || value > (max - digit) / 10) return std::nullopt;
     value = value * 10 + digit;
   }
   return value;

@@ -101,6 +101,9 @@ TEST(UnitsTest, ParseDecimalTakesTheWholeTextUpToMax) {
   EXPECT_EQ(ParseDecimal("0", 10), 0u);
   EXPECT_EQ(ParseDecimal("10", 10), 10u);
   EXPECT_EQ(ParseDecimal("11", 10), std::nullopt);
+  // A single digit above a small max (the subtraction must not wrap).
+  EXPECT_EQ(ParseDecimal("6", 5), std::nullopt);
+  EXPECT_EQ(ParseDecimal("5", 5), 5u);
   EXPECT_EQ(ParseDecimal("18446744073709551615", UINT64_MAX), UINT64_MAX);
   EXPECT_EQ(ParseDecimal("18446744073709551616", UINT64_MAX), std::nullopt);
   EXPECT_EQ(ParseDecimal("000000000000000000001", UINT64_MAX), std::nullopt)

@@ -1,10 +1,9 @@
 #include "tools/certify_command.h"
 
-#include <unistd.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "conformance/builtin.h"
 #include "conformance/certify.h"
@@ -14,6 +13,8 @@
 #include "conformance/sim_subject.h"
 #include "sim/fault_plan_text.h"
 #include "sim/units.h"
+#include "tools/flags.h"
+#include "tools/output_file.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -29,7 +30,7 @@ scenarios per clause, and spec-silent observations. Prints one verdict per
 clause -- PASS, FAIL or NOT APPLICABLE -- with a counterexample and a replay
 command for each FAIL.
 
-flags:
+flags (a value follows '=' or comes as the next argument: --flow sim):
   --flow=NAME       the flow to certify, or 'all' (default: all);
                     --list shows the names
   --seed=N          seed of the programs and scenarios (default 1)
@@ -37,21 +38,44 @@ flags:
   --only=A,B,...    run only these parts: programs, observations, or
                     scenario ids (--list shows them)
   --format=F        table (default), markdown, json or junit
-  --output=PATH     write the report to PATH (atomically) instead of
-                    stdout; with several flows PATH must contain {flow}
+  --output=PATH     write the report to PATH instead of stdout ('-' is
+                    stdout): a regular file, or a symbolic link to one
+                    (written through; the link stays), replaced
+                    atomically. Every {flow} in PATH becomes the flow's
+                    name; with several flows PATH must contain {flow}.
+                    Every path is checked before anything is certified.
   --plan=SPEC       with --flow=sim: shape every simulated pair's links and
                     inject faults by a fault plan (docs/fault-plans.md),
                     e.g. --plan='latency=1ms..5ms split=1..64; reset a>b after=4KiB'
   --mutant=NAME     certify a deliberately broken variant of the flow
                     (the mutant zoo, --list shows them): see a FAIL
   --no-isolate      run cases in this process (default: each case in a
-                    child process, so a crash is a report line)
+                    child process, bounded in time and memory, so a crash,
+                    an exit() or a hang is a CRASH line naming the case)
+  --watchdog=DUR    real-time flows: how long a case may wait before its
+                    pending operations are judged (default 10s); any
+                    isolated case that makes no progress for 5s more is
+                    killed and reported
+  --virtual-time-limit=DUR
+                    simulated flows: the virtual time a case may take
+                    (default 3600s); a case stopped there says NOT
+                    REACHED, never FAIL
+  --case-memory=SIZE
+                    the address-space limit of each isolated case, e.g.
+                    2GiB (default 4GiB; 0: none; not under ASan/TSan)
   --quiet           no progress lines on stderr
   --list            list flows, parts and mutants, then exit
   -h, --help        this text
 
-exit status: 0 every flow passed, 1 some clause failed or a case crashed,
-2 bad usage
+exit status:
+  0  every certified flow passed
+  1  some clause failed or a case crashed
+  2  bad usage, or an --output path that cannot be written (a directory,
+     a device, a FIFO, a missing or read-only directory); nothing was
+     certified
+  3  a report could not be written after certifying (e.g. the disk is
+     full, or stdout is closed); the other flows were still certified and
+     written. Takes precedence over 1.
 )";
 
 std::vector<std::string> SplitComma(std::string_view text) {
@@ -86,7 +110,36 @@ void List(std::ostream& out) {
 int Usage(std::ostream& err, const std::string& message) {
   err << "flowcheck certify: " << message << "\n"
       << "Run 'flowcheck certify --help' for usage.\n";
-  return 2;
+  return kExitUsage;
+}
+
+constexpr FlagSpec kFlags[] = {
+    {"--flow", true},
+    {"--seed", true},
+    {"--programs", true},
+    {"--only", true},
+    {"--format", true},
+    {"--output", true},
+    {"--plan", true},
+    {"--mutant", true},
+    {"--no-isolate", false},
+    {"--watchdog", true},
+    {"--virtual-time-limit", true},
+    {"--case-memory", true},
+    {"--quiet", false},
+    {"--list", false},
+    {"--help", false},
+    {"-h", false},
+};
+
+// `pattern` with every "{flow}" replaced by `flow`.
+std::string OutputPathFor(std::string pattern, std::string_view flow) {
+  constexpr std::string_view kPlaceholder = "{flow}";
+  for (std::size_t at = pattern.find(kPlaceholder); at != std::string::npos;
+       at = pattern.find(kPlaceholder, at + flow.size())) {
+    pattern.replace(at, kPlaceholder.size(), flow);
+  }
+  return pattern;
 }
 
 }  // namespace
@@ -103,58 +156,76 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   bool quiet = false;
   conformance::CertifyOptions options;
   options.isolate = true;
-  for (std::string_view arg : args) {
-    // Flags are "--name" or "--name=value".
-    const std::size_t equals = arg.find('=');
-    const std::string_view name = arg.substr(0, equals);
-    const bool has_value = equals != std::string_view::npos;
-    const std::string_view value = has_value ? arg.substr(equals + 1) : "";
-    std::optional<std::uint64_t> number;
-    if (!has_value && (name == "-h" || name == "--help")) {
+  const auto parsed_flags = ParseFlags(args, kFlags);
+  if (const std::string* error = std::get_if<std::string>(&parsed_flags)) {
+    return Usage(err, *error);
+  }
+  for (const Flag& flag : std::get<std::vector<Flag>>(parsed_flags)) {
+    const std::string_view name = flag.name;
+    const std::string& value = flag.value;
+    std::uint64_t number = 0;
+    if (name == "-h" || name == "--help") {
       out << kUsage;
-      return 0;
-    } else if (!has_value && name == "--list") {
+      return kExitPassed;
+    } else if (name == "--list") {
       List(out);
-      return 0;
-    } else if (!has_value && name == "--quiet") {
+      return kExitPassed;
+    } else if (name == "--quiet") {
       quiet = true;
-    } else if (!has_value && name == "--no-isolate") {
+    } else if (name == "--no-isolate") {
       options.isolate = false;
-    } else if (has_value && name == "--flow") {
-      flow_name = std::string(value);
-    } else if (has_value && name == "--seed") {
-      number = sim::ParseDecimal(value, UINT64_MAX);
-      if (!number) {
+    } else if (name == "--flow") {
+      flow_name = value;
+    } else if (name == "--seed") {
+      if (!ParseWholeNumber(value, UINT64_MAX, number)) {
         return Usage(
             err,
             "--seed takes a whole number from 0 to 18446744073709551615, "
             "not '" +
-                std::string(value) + "'");
+                value + "'");
       }
-      options.seed = *number;
-    } else if (has_value && name == "--programs") {
-      number = sim::ParseDecimal(value, 1000000);
-      if (!number || *number == 0) {
+      options.seed = number;
+    } else if (name == "--programs") {
+      if (!ParseWholeNumber(value, 1000000, number) || number == 0) {
         return Usage(
             err, "--programs takes a whole number from 1 to 1000000, not '" +
-                     std::string(value) + "'");
+                     value + "'");
       }
-      options.programs = static_cast<int>(*number);
-    } else if (has_value && name == "--only") {
+      options.programs = static_cast<int>(number);
+    } else if (name == "--only") {
       options.only = SplitComma(value);
       if (options.only.empty())
         return Usage(err, "--only needs at least one part");
-    } else if (has_value && name == "--format") {
-      format_name = std::string(value);
-    } else if (has_value && name == "--output") {
-      output = std::string(value);
-      if (output.empty()) return Usage(err, "--output needs a path");
-    } else if (has_value && name == "--plan") {
-      plan_text = std::string(value);
-    } else if (has_value && name == "--mutant") {
-      mutant_name = std::string(value);
-    } else {
-      return Usage(err, "unknown flag '" + std::string(arg) + "'");
+    } else if (name == "--format") {
+      format_name = value;
+    } else if (name == "--output") {
+      output = value;
+    } else if (name == "--plan") {
+      plan_text = value;
+    } else if (name == "--mutant") {
+      mutant_name = value;
+    } else if (name == "--watchdog" || name == "--virtual-time-limit") {
+      const sim::Scanned<std::int64_t> duration =
+          sim::ScanDuration(value, std::string(name) + "=");
+      if (!duration.ok() || duration.length != value.size() ||
+          duration.value == 0) {
+        return Usage(err, std::string(name) +
+                              " takes a positive duration such as 30s or "
+                              "500ms, not '" +
+                              value + "'");
+      }
+      (name == "--watchdog" ? options.watchdog : options.virtual_time_limit) =
+          Duration(duration.value);
+    } else if (name == "--case-memory") {
+      const sim::Scanned<std::uint64_t> size =
+          sim::ScanSize(value, "--case-memory=");
+      if (!size.ok() || size.length != value.size()) {
+        return Usage(err,
+                     "--case-memory takes a size such as 2GiB or 0 (no "
+                     "limit), not '" +
+                         value + "'");
+      }
+      options.case_memory_bytes = size.value;
     }
   }
 
@@ -200,14 +271,34 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   if (auto error = conformance::ValidateCertifyOptions(options)) {
     return Usage(err, *error);
   }
-  if (!output.empty() && flows.size() > 1 &&
+  const bool to_files = !output.empty() && output != "-";
+  if (to_files && flows.size() > 1 &&
       output.find("{flow}") == std::string::npos) {
     return Usage(err,
                  "--output with several flows needs {flow} in the path, e.g. "
                  "--output=cert-{flow}.json");
   }
+  // Every report path is checked before the first case runs, so a run is
+  // never stopped half way by a path that could have been refused up front.
+  if (to_files) {
+    bool refused = false;
+    for (const FlowUnderTest& flow : flows) {
+      const std::string path = OutputPathFor(output, flow.name);
+      if (auto problem = CheckOutputFile(path)) {
+        err << "flowcheck certify: --output: " << *problem << "\n";
+        refused = true;
+      }
+    }
+    if (refused) {
+      err << "Nothing was certified. --output needs a regular file (or a "
+             "symbolic link to one) in a writable directory, or '-' for "
+             "stdout.\n";
+      return kExitUsage;
+    }
+  }
 
   bool all_passed = true;
+  bool output_failed = false;
   for (const FlowUnderTest& flow : flows) {
     conformance::CertifyOptions flow_options = options;
     flow_options.replay_prefix = "bazel run //tools:flowcheck -- certify";
@@ -233,23 +324,31 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     certificate.flow = flow.name;
     all_passed &= certificate.passed();
     const std::string report = conformance::RenderReport(certificate, *format);
-    if (output.empty()) {
+    const std::string_view verdict =
+        certificate.passed() ? "it passed" : "it failed";
+    if (!to_files) {
       out << report;
       if (flows.size() > 1) out << "\n";
+      out.flush();
+      if (!out) {  // said once per flow, so every verdict is on stderr
+        err << "flowcheck certify: cannot write the report for '" << flow.name
+            << "' to stdout (" << verdict << ")\n";
+        output_failed = true;
+      }
     } else {
-      std::string path = output;
-      if (const std::size_t at = path.find("{flow}"); at != std::string::npos) {
-        path.replace(at, 6, flow.name);
-      }
-      if (auto error = conformance::WriteFileAtomically(path, report)) {
-        err << "flowcheck certify: " << *error << "\n";
-        return 1;
-      }
-      if (!quiet)
+      const std::string path = OutputPathFor(output, flow.name);
+      if (auto error = WriteFileAtomically(path, report)) {
+        // The other flows still run: their reports may yet be written.
+        err << "flowcheck certify: " << *error << "; the report for '"
+            << flow.name << "' is lost (" << verdict << ")\n";
+        output_failed = true;
+      } else if (!quiet) {
         err << "[" << flow.name << "] report written to " << path << "\n";
+      }
     }
   }
-  return all_passed ? 0 : 1;
+  if (output_failed) return kExitOutputError;
+  return all_passed ? kExitPassed : kExitFailed;
 }
 
 }  // namespace flowcheck::tools

@@ -10,6 +10,12 @@ The two accept different warning spellings, and an unknown -W option is
 itself an error under -Werror in clang, so the compiler-specific part is
 chosen by //tools:clang_compiler, which asks the C++ toolchain actually in
 use (not a flag a user could forget to pass).
+
+Labels here go through Label(): a plain string in a macro resolves in the
+repository of the BUILD file that calls it, so a workspace using these
+macros through @flowcheck would look for its own //tools and //third_party.
+A Label() resolves in flowcheck's repository, whoever calls (select() in
+Bazel 4.2 takes only strings as keys, hence str(Label(...)) there).
 """
 
 _COMMON_WARNINGS = [
@@ -28,7 +34,7 @@ _GCC_WARNINGS = ["-Wshadow=local"]
 _CLANG_WARNINGS = ["-Wshadow-uncaptured-local"]
 
 FLOWCHECK_COPTS = _COMMON_WARNINGS + select({
-    "//tools:clang_compiler": _CLANG_WARNINGS,
+    str(Label("//tools:clang_compiler")): _CLANG_WARNINGS,
     "//conditions:default": _GCC_WARNINGS,
 })
 
@@ -48,6 +54,6 @@ def flowcheck_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
         name = name,
         size = size,
         copts = FLOWCHECK_TEST_COPTS + copts,
-        deps = deps + ["//third_party:gtest_main"],
+        deps = deps + [Label("//third_party:gtest_main")],
         **kwargs
     )

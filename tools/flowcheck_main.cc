@@ -4,18 +4,22 @@
 //   flowcheck demo [--seed=N] [--verbose]
 //   flowcheck --help
 //
-// Exit status: 0 success, 1 the command found a problem, 2 bad usage.
+// Exit status: 0 success, 1 the command found a problem, 2 bad usage
+// (every usage error, of every command); `certify` adds 3, a report that
+// could not be written (tools/certify_command.h).
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "sim/units.h"
 #include "tools/certify_command.h"
 #include "tools/demo.h"
+#include "tools/flags.h"
 
 namespace {
 
@@ -33,42 +37,48 @@ commands:
             checker accepting it, then break it in ten ways and show the
             contract clause the checker names for each
 
-flags of demo:
+flags of demo (a value follows '=' or comes next: --seed 7):
   --seed=N    the seed (default 1); the same seed prints the same demo
   --verbose   print the whole history, not just its start
 
   -h, --help  this text
 
-exit status: 0 success, 1 a check failed, 2 bad usage
+exit status: 0 success, 1 a check failed, 2 bad usage; certify also
+uses 3 (a report could not be written), see 'flowcheck certify --help'
 )";
 
-int UsageError(const std::string& message) {
-  std::cerr << "flowcheck: " << message << "\n"
-            << "Run 'flowcheck --help' for usage.\n";
+// `command` is "" for the top level, or "demo".
+int UsageError(std::string_view command, const std::string& message) {
+  const std::string who =
+      command.empty() ? "flowcheck" : "flowcheck " + std::string(command);
+  std::cerr << who << ": " << message << "\n"
+            << "Run '" << who << " --help' for usage.\n";
   return 2;
 }
 
 int Demo(const std::vector<std::string_view>& args) {
+  static constexpr flowcheck::tools::FlagSpec kDemoFlags[] = {
+      {"--seed", true}, {"--verbose", false}, {"--help", false}, {"-h", false}};
+  const auto parsed = flowcheck::tools::ParseFlags(args, kDemoFlags);
+  if (const std::string* error = std::get_if<std::string>(&parsed)) {
+    return UsageError("demo", *error);
+  }
   std::uint64_t seed = 1;
   bool verbose = false;
-  for (std::string_view arg : args) {
-    if (arg == "--help" || arg == "-h") {
+  for (const flowcheck::tools::Flag& flag :
+       std::get<std::vector<flowcheck::tools::Flag>>(parsed)) {
+    if (flag.name == "--help" || flag.name == "-h") {
       std::cout << kUsage;
       return 0;
-    } else if (arg == "--verbose") {
+    } else if (flag.name == "--verbose") {
       verbose = true;
-    } else if (arg.rfind("--seed=", 0) == 0) {
-      const std::optional<std::uint64_t> parsed =
-          flowcheck::sim::ParseDecimal(arg.substr(7), UINT64_MAX);
-      if (!parsed) {
-        return UsageError(
-            "--seed takes a whole number from 0 to "
-            "18446744073709551615, not '" +
-            std::string(arg.substr(7)) + "'");
+    } else if (flag.name == "--seed") {
+      if (!flowcheck::tools::ParseWholeNumber(flag.value, UINT64_MAX, seed)) {
+        return UsageError("demo",
+                          "--seed takes a whole number from 0 to "
+                          "18446744073709551615, not '" +
+                              flag.value + "'");
       }
-      seed = *parsed;
-    } else {
-      return UsageError("unknown flag '" + std::string(arg) + "' for demo");
     }
   }
   return flowcheck::RunDemo(seed, verbose, std::cout);
@@ -92,5 +102,5 @@ int main(int argc, char** argv) {
   if (command == "certify") {
     return flowcheck::tools::RunCertify(args, std::cout, std::cerr);
   }
-  return UsageError("unknown command '" + std::string(command) + "'");
+  return UsageError("", "unknown command '" + std::string(command) + "'");
 }
