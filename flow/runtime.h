@@ -34,6 +34,17 @@ using Duration = std::chrono::nanoseconds;
 // simulation's traces use it). Negative durations print with a leading '-'.
 std::string FormatTime(Duration time);
 
+// a + b, clamped to [Duration::min(), Duration::max()] instead of wrapping:
+// time arithmetic on values a user may give (a latency of INT64_MAX ns plus
+// a tail) must never turn into a negative delay.
+inline Duration AddSaturating(Duration a, Duration b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a.count(), b.count(), &sum)) {
+    return b.count() > 0 ? Duration::max() : Duration::min();
+  }
+  return Duration(sum);
+}
+
 // A spawned task that had not finished when a run stopped.
 struct PendingTask {
   std::uint64_t id = 0;    // spawn order, from 1

@@ -263,8 +263,9 @@ void ConnectionState::Fire(std::size_t index) {
       ch.readers.WakeAll();
       return;
     case FaultKind::kStall:
-      ch.stall_until = std::max(ch.stall_until,
-                                scheduler_.now() + Duration(rule.duration_ns));
+      ch.stall_until =
+          std::max(ch.stall_until,
+                   AddSaturating(scheduler_.now(), Duration(rule.duration_ns)));
       Announce(rule, {reader},
                "deliveries held until " + FormatTime(ch.stall_until));
       ch.ScheduleDelivery();
@@ -287,9 +288,12 @@ void ConnectionState::Fire(std::size_t index) {
       ch.ScheduleDelivery();
       return;
     case FaultKind::kSlowClose:
-      ch.extra_close_delay_ns += rule.duration_ns;
+      ch.extra_close_delay_ns = AddSaturating(Duration(ch.extra_close_delay_ns),
+                                              Duration(rule.duration_ns))
+                                    .count();
       if (ch.close_arrival && !ch.close_arrived) {
-        *ch.close_arrival += Duration(rule.duration_ns);
+        *ch.close_arrival =
+            AddSaturating(*ch.close_arrival, Duration(rule.duration_ns));
         ch.ScheduleDelivery();
       }
       Announce(rule, {reader}, "");

@@ -77,10 +77,14 @@ void Link::Place(Segment item) {
         (static_cast<unsigned __int128>(size) * 1000000000u +
          options.bandwidth_bytes_per_second - 1) /
         options.bandwidth_bytes_per_second;
-    link_free_at = start + Duration(static_cast<std::int64_t>(ns));
+    const unsigned __int128 longest = static_cast<unsigned __int128>(INT64_MAX);
+    link_free_at = AddSaturating(
+        start,
+        Duration(static_cast<std::int64_t>(ns < longest ? ns : longest)));
     start = link_free_at;
   }
-  item.arrival = std::max(start + Duration(SampleLatency()), last_arrival);
+  item.arrival =
+      std::max(AddSaturating(start, Duration(SampleLatency())), last_arrival);
   last_arrival = item.arrival;
   unread_bytes += size;
   FlowEvent(scheduler_, connection_, WriterOf(direction),
@@ -102,9 +106,10 @@ void Link::SendClose() {
     return;
   }
   const Duration start = std::max(scheduler_.now(), last_arrival);
-  close_arrival = start + Duration(SampleLatency()) +
-                  Duration(options.close_delay_ns) +
-                  Duration(extra_close_delay_ns);
+  close_arrival = AddSaturating(
+      AddSaturating(AddSaturating(start, Duration(SampleLatency())),
+                    Duration(options.close_delay_ns)),
+      Duration(extra_close_delay_ns));
   ScheduleDelivery();
 }
 
@@ -179,15 +184,21 @@ std::int64_t Link::SampleLatency() {
           random.Between(static_cast<std::uint64_t>(options.latency_ns_min),
                          static_cast<std::uint64_t>(options.latency_ns_max)));
       break;
-    case LatencyShape::kExponential:
-      latency += static_cast<std::int64_t>(
-          random.Exponential(static_cast<std::uint64_t>(
-              std::max<std::int64_t>(0, options.latency_ns_mean))));
+    case LatencyShape::kExponential: {
+      const std::uint64_t draw = random.Exponential(static_cast<std::uint64_t>(
+          std::max<std::int64_t>(0, options.latency_ns_mean)));
+      latency = AddSaturating(Duration(latency),
+                              Duration(static_cast<std::int64_t>(
+                                  std::min<std::uint64_t>(draw, INT64_MAX))))
+                    .count();
       break;
+    }
   }
   if (options.tail_per_million > 0 &&
       random.Chance(options.tail_per_million, 1000000)) {
-    latency += options.tail_latency_ns;
+    latency =
+        AddSaturating(Duration(latency), Duration(options.tail_latency_ns))
+            .count();
     scheduler_.trace().Count("sim.tail-latencies");
   }
   return latency;

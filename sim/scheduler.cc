@@ -30,7 +30,7 @@ class SleepAwaiter {
       scheduler_.MakeRunnable(task, handle);
       return;
     }
-    const Duration deadline = scheduler_.now() + duration_;
+    const Duration deadline = AddSaturating(scheduler_.now(), duration_);
     scheduler_.Suspended(task, "sleep until", deadline);
     armed_ = true;
     timer_ = scheduler_.At(deadline, [this, task, handle] {
@@ -98,7 +98,8 @@ RunReport Scheduler::RunUntilQuiescent() {
 
 RunReport Scheduler::RunFor(Duration duration) {
   const Duration started = now_;
-  const Duration until = std::min(now_ + duration, options_.time_limit);
+  const Duration until =
+      std::min(AddSaturating(now_, duration), options_.time_limit);
   RunReport report = Run(nullptr, until);
   if (report.outcome == RunReport::Outcome::kTimeLimit && now_ < until) {
     now_ = until;
