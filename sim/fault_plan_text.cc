@@ -596,10 +596,11 @@ constexpr std::array<Setting, kSettingCount> kSettings = {{
      &Parser::ParseDurationOf<&LinkOptions::close_delay_ns>},
 }};
 
+// (Names only: under ASan, gcc 12 cannot compare the member-function
+// pointers to null in a constant expression.)
 static_assert(std::ranges::all_of(kSettings,
                                   [](const Setting& setting) {
-                                    return !setting.name.empty() &&
-                                           setting.parse != nullptr;
+                                    return !setting.name.empty();
                                   }),
               "kSettings: kSettingCount is more than the rows");
 
