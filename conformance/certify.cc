@@ -101,24 +101,160 @@ std::string Trim(std::string text, std::size_t max = 6000) {
   return text;
 }
 
+// Which clause a violation is evidence against, and against which side.
+struct Attribution {
+  Clause clause;
+  std::string blame;           // a sentence, or empty
+  std::optional<Clause> twin;  // a clause the evidence cannot tell apart
+};
+
+// Bytes written with Ok never reached the reader (R5: Eof before the drain;
+// C1/W1: a read pending forever). From outside, a writer whose close did
+// not flush and a reader that returned Eof early look the same; the
+// simulated link knows which bytes the writer's endpoint really handed
+// over, so there the side to blame -- and the clause -- is known. Real
+// worlds cannot tell, and an R5 there names C1 too.
+Attribution Attribute(const Violation& violation, const Execution& execution) {
+  Attribution out{violation.clause, "", std::nullopt};
+  const History& history = execution.history;
+  const Operation* main_op =
+      violation.operations.empty()
+          ? nullptr
+          : &history.operation(violation.operations.front());
+  // An Eof after the connection broke (not by a close-like fault) is a
+  // fabricated Eof: E1 ("no fake Eof mid-stream"), shown as R6.
+  if (violation.clause == Clause::kR6 && main_op != nullptr) {
+    for (const FaultRecord& fault : history.faults()) {
+      if (fault.side == main_op->side && fault.seq < violation.seq &&
+          fault.effects.connection_broken && !fault.effects.may_end) {
+        out.clause = Clause::kE1;
+        out.twin = Clause::kR6;
+        out.blame = "E1: the connection broke (" + fault.name + ") and " +
+                    std::string(SideName(main_op->side)) +
+                    " read Eof instead of an error";
+        return out;
+      }
+    }
+  }
+  // A write pending forever while the peer reads, on an endpoint whose own
+  // read is pending too: the bytes stuck (W1) or the endpoint cannot carry
+  // both directions at once (X1) -- the evidence cannot tell.
+  // (The stuck side is the writer: the main operation itself, or for a
+  // reader waiting on its bytes, the peer who wrote them.)
+  std::optional<Side> stuck_writer;
+  if (violation.clause == Clause::kW1 && main_op != nullptr) {
+    if (main_op->is_write() && !main_op->completed()) {
+      stuck_writer = main_op->side;
+    } else if (violation.shortfall) {
+      stuck_writer = violation.shortfall->writer;
+    }
+  }
+  // The stuck write, and a read on the same endpoint that was pending when
+  // it was invoked.
+  const Operation* stuck_write = nullptr;
+  const Operation* overlapping_read = nullptr;
+  for (const Operation& op : history.operations()) {
+    if (stuck_writer && op.side == *stuck_writer && op.is_write() &&
+        !op.completed() && stuck_write == nullptr) {
+      stuck_write = &op;
+    }
+  }
+  if (stuck_write != nullptr) {
+    for (const Operation& op : history.operations()) {
+      if (op.side == stuck_write->side && op.kind == OpKind::kRead &&
+          op.invoke_seq < stuck_write->invoke_seq &&
+          (!op.completed() || *op.complete_seq > stuck_write->invoke_seq)) {
+        overlapping_read = &op;
+        break;
+      }
+    }
+  }
+  if (overlapping_read != nullptr) {
+    out.twin = Clause::kX1;
+    out.blame =
+        "CANNOT TELL APART W1 and X1: " + std::string(SideName(*stuck_writer)) +
+        "'s write #" + std::to_string(stuck_write->id) +
+        " never completed, and it was invoked while its own read #" +
+        std::to_string(overlapping_read->id) +
+        " was pending: the flow may not carry both directions at "
+        "once (X1), or the bytes are stuck (W1)";
+    return out;
+  }
+  const bool lost_bytes = violation.clause == Clause::kR5 ||
+                          violation.clause == Clause::kC1 ||
+                          violation.clause == Clause::kW1;
+  if (!lost_bytes || !violation.shortfall) return out;
+  const Violation::Shortfall& gap = *violation.shortfall;
+  const std::string w(SideName(gap.writer));
+  const std::string r(SideName(Peer(gap.writer)));
+  const std::optional<LinkEvidence>& link =
+      execution.link[static_cast<int>(gap.writer)];
+  if (!link) {
+    if (violation.clause == Clause::kR5) {
+      out.twin = Clause::kC1;
+      out.blame = "CANNOT TELL APART C1 and R5: either " + w +
+                  "'s close did not flush the missing bytes (C1) or " + r +
+                  "'s read returned Eof before they were read (R5); this "
+                  "world cannot show what " +
+                  w + " really sent";
+    }
+    return out;
+  }
+  if (link->bytes_sent < gap.bytes_required) {
+    // The writer's endpoint never handed the bytes over.
+    if (violation.clause == Clause::kR5) out.clause = Clause::kC1;
+    out.blame = "blame " + w + ": its Ok writes carried " +
+                std::to_string(gap.bytes_required) + " bytes, but its " +
+                "endpoint handed only " + std::to_string(link->bytes_sent) +
+                " to the link: bytes " + std::to_string(link->bytes_sent) +
+                ".." + std::to_string(gap.bytes_required - 1) + " never left " +
+                w +
+                (violation.clause == Clause::kW1
+                     ? ""
+                     : std::string(" (its close did not flush them)"));
+  } else {
+    out.blame =
+        "blame " + r + ": all " + std::to_string(gap.bytes_required) +
+        " bytes " + w + " wrote reached the link (" + r + "'s endpoint took " +
+        std::to_string(link->bytes_read) + " of them), but " + r +
+        " returned only " + std::to_string(gap.bytes_read) +
+        (violation.clause == Clause::kR5 ? " before Eof" : " and then no more");
+  }
+  return out;
+}
+
 void AddViolations(CaseOutcome& outcome, const Execution& execution,
                    const std::string& source, const std::string& program,
                    const std::string& replay) {
   outcome.evidence = execution.evidence();
   std::map<Clause, bool> seen;
+  std::string details;
+  if (!execution.run.pending.empty() || !execution.run.pending_io.empty()) {
+    details += "still pending when the run ended (" +
+               std::string(EvidenceName(execution.evidence())) + "):\n" +
+               PendingLines(execution.run);
+  }
+  details += "history:\n" + execution.history.ToString();
+  details = Trim(details);
   for (const Violation& violation : execution.verdict.violations) {
-    if (seen[violation.clause]) continue;
-    seen[violation.clause] = true;
-    std::string details;
-    if (!execution.run.pending.empty() || !execution.run.pending_io.empty()) {
-      details += "still pending when the run ended (" +
-                 std::string(EvidenceName(execution.evidence())) + "):\n" +
-                 PendingLines(execution.run);
+    const Attribution attribution = Attribute(violation, execution);
+    if (seen[attribution.clause]) continue;
+    seen[attribution.clause] = true;
+    std::string text = violation.ToString();
+    if (attribution.clause != violation.clause) {
+      text = std::string(ClauseId(attribution.clause)) +
+             " violated, shown as " + text;
     }
-    details += "history:\n" + execution.history.ToString();
+    if (!attribution.blame.empty()) text += "\n" + attribution.blame;
     outcome.violations.emplace_back(
-        violation.clause, Counterexample{source, program, violation.ToString(),
-                                         Trim(details), replay});
+        attribution.clause,
+        Counterexample{source, program, text, details, replay});
+    if (attribution.twin && !seen[*attribution.twin]) {
+      seen[*attribution.twin] = true;
+      outcome.violations.emplace_back(
+          *attribution.twin,
+          Counterexample{source, program, text, details, replay});
+    }
   }
 }
 

@@ -112,6 +112,12 @@ TEST_P(MutantTest, IsCaughtOnItsClause) {
   EXPECT_TRUE(mutant.CaughtBy(certificate.failed_clauses()))
       << mutant.name << " should fail " << ClauseId(mutant.clause) << "\n"
       << Describe(certificate);
+  // Over the simulated flow the link can blame a side, so the mutant's own
+  // clause itself must never PASS (a reader trusts a PASS row).
+  EXPECT_NE(certificate.result(mutant.clause).verdict, Verdict::kPass)
+      << mutant.name << " left its own clause " << ClauseId(mutant.clause)
+      << " at PASS\n"
+      << Describe(certificate);
   EXPECT_TRUE(certificate.crashes.empty()) << Describe(certificate);
 }
 

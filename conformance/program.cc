@@ -239,6 +239,12 @@ Execution RunRecorded(Subject& subject, const Starter& start,
       end = simulated ? HistoryEnd::kCutOff : HistoryEnd::kWaitedOut;
     }
     history.End(end, runtime.now());
+    if (subject.link_evidence) {
+      for (Side writer : {Side::kA, Side::kB}) {
+        execution.link[static_cast<int>(writer)] =
+            subject.link_evidence(writer);
+      }
+    }
     runtime.DestroyTasks();
   }
   subject.faults->Listen(nullptr);

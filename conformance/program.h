@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,9 @@ struct Execution {
   // description>" -- also those that relax nothing (timing-only and
   // contract-breaking faults, which the history does not record).
   std::vector<std::string> faults;
+  // What the world's link saw of A's and B's direction at the end of the
+  // run (indexed by the writer's Side), where the world can tell.
+  std::optional<LinkEvidence> link[2];
 
   bool ok() const { return verdict.ok(); }
   Evidence evidence() const { return EvidenceOf(run); }

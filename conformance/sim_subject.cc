@@ -31,6 +31,11 @@ Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
   sim::ConnectedPair pair = sim::MakeConnection(*scheduler, options);
   Subject subject(std::move(scheduler), std::move(pair.a), std::move(pair.b));
   subject.faults = std::move(faults);
+  subject.link_evidence = [info = pair.info](Side writer) {
+    const sim::ConnectionInfo::DirectionStats stats = info.stats(
+        writer == Side::kA ? sim::Direction::kAtoB : sim::Direction::kBtoA);
+    return LinkEvidence{stats.bytes_sent, stats.bytes_read, stats.close_sent};
+  };
   subject.inject_reset = [info = pair.info]() mutable {
     sim::FaultRule reset;
     reset.kind = sim::FaultKind::kReset;

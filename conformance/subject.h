@@ -74,6 +74,16 @@ class FaultReporter {
   FaultListener listener_;
 };
 
+// What a world's own link saw of one direction, for blaming a side when
+// bytes go missing: the simulation knows which bytes the writer's endpoint
+// really handed over and whether its close signal went out. Real worlds
+// cannot tell (the kernel's buffers are opaque), so they give none.
+struct LinkEvidence {
+  std::uint64_t bytes_sent = 0;  // handed to the link by the writer
+  std::uint64_t bytes_read = 0;  // taken from the link by the reader's reads
+  bool close_sent = false;       // the writer's close signal went out
+};
+
 // What a flow's world can do besides running tasks.
 struct Capabilities {
   // The world can reset the connection on request (Subject::inject_reset):
@@ -96,6 +106,7 @@ struct Subject {
     a.reset();
     b.reset();
     inject_reset = nullptr;
+    link_evidence = nullptr;
     faults.reset();
     runtime.reset();
   }
@@ -108,6 +119,10 @@ struct Subject {
   // Resets the connection now, reporting the fault to `faults` first.
   // Set exactly when the FlowUnderTest declares Capabilities::inject_reset.
   std::function<void()> inject_reset;
+  // What the world's link saw of the direction `writer` writes, or empty
+  // where the world cannot see it (real transports). Flows layered over
+  // the simulated flow keep the simulated world's, so the blame is theirs.
+  std::function<LinkEvidence(Side writer)> link_evidence;
 };
 
 // A flow implementation to certify: a name, what it can do, and a factory

@@ -470,6 +470,8 @@ class Checker {
                r +
                " must keep receiving data until everything written before "
                "the close has been read (close flushes, C1); only then Eof.");
+    result_.violations.back().shortfall =
+        Violation::Shortfall{Peer(reader), read_before, required};
   }
 
   // R7: reads invoked after the reader saw Eof.
@@ -651,16 +653,20 @@ class Checker {
                        "The other direction is stuck the same way: both "
                        "directions must carry data at once without "
                        "deadlock.");
-          } else if (ClosedBefore(peer, end)) {
-            Report(Clause::kC1, {op.id}, end,
-                   what + p +
-                       " had called close: close must flush every "
-                       "byte written before it.");
           } else {
-            Report(Clause::kW1, {op.id}, end,
-                   what +
-                       "Bytes of a write must become readable while the "
-                       "peer keeps reading.");
+            if (ClosedBefore(peer, end)) {
+              Report(Clause::kC1, {op.id}, end,
+                     what + p +
+                         " had called close: close must flush every "
+                         "byte written before it.");
+            } else {
+              Report(Clause::kW1, {op.id}, end,
+                     what +
+                         "Bytes of a write must become readable while the "
+                         "peer keeps reading.");
+            }
+            result_.violations.back().shortfall = Violation::Shortfall{
+                peer, in.bytes_read, std::max(in.required_end, in.pending_end)};
           }
         } else if (ClosedBefore(peer, end) &&
                    in.bytes_read >= in.required_end &&

@@ -22,6 +22,7 @@
 #define FLOWCHECK_MODEL_CHECKER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,18 @@ struct Violation {
   // A paragraph a human can act on: what happened, what the clause
   // required instead.
   std::string explanation;
+
+  // For violations where written bytes never reached the reader (R5: Eof
+  // before the drain; C1/W1: a read pending forever with bytes unread):
+  // who wrote them and how far the reader got, so that a caller who knows
+  // what the writer really handed to the transport (the simulated link) can
+  // say which side lost them. Unset for other violations.
+  struct Shortfall {
+    Side writer = Side::kA;
+    std::uint64_t bytes_read = 0;      // by the reader, before the evidence
+    std::uint64_t bytes_required = 0;  // written with Ok by the writer
+  };
+  std::optional<Shortfall> shortfall;
 
   // "R4 violated (bytes read are a prefix ...): <explanation> [#3 #7]".
   std::string ToString() const;

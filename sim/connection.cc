@@ -267,6 +267,21 @@ const std::vector<ObligationViolation>& ConnectionInfo::obligation_violations()
   return state_->violations();
 }
 
+ConnectionInfo::DirectionStats ConnectionInfo::stats(
+    Direction direction) const {
+  const internal::Link& link = state_->link(direction);
+  DirectionStats stats;
+  stats.bytes_sent = link.sent_bytes;
+  // (Duplicated segments can make unread exceed sent: then nothing counts
+  // as read.)
+  stats.bytes_read = link.sent_bytes > link.unread_bytes
+                         ? link.sent_bytes - link.unread_bytes
+                         : 0;
+  stats.close_sent = link.close_sent;
+  stats.close_arrived = link.close_arrived;
+  return stats;
+}
+
 void ConnectionInfo::InjectFault(const FaultRule& rule) {
   state_->InjectFault(rule);
 }

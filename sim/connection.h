@@ -86,6 +86,18 @@ class ConnectionInfo {
   explicit ConnectionInfo(std::shared_ptr<ConnectionState> state)
       : state_(std::move(state)) {}
   const std::vector<FaultFired>& faults_fired() const;
+
+  // What one direction's link saw so far: the evidence for blaming a side
+  // when bytes go missing between a writer and a reader.
+  struct DirectionStats {
+    std::uint64_t bytes_sent = 0;  // handed to the link by the writer's
+                                   // endpoint (accepted into the link)
+    std::uint64_t bytes_read = 0;  // taken from the link by the reader's
+                                   // endpoint's reads
+    bool close_sent = false;       // the writer's endpoint sent its close
+    bool close_arrived = false;    // ... and the reader's side received it
+  };
+  DirectionStats stats(Direction direction) const;
   const std::vector<ObligationViolation>& obligation_violations() const;
 
   // Fires `rule` now, as if the plan had it with a trigger that just

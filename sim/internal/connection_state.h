@@ -47,6 +47,9 @@ class ConnectionState {
   Scheduler& scheduler() { return scheduler_; }
   Trace& trace() { return scheduler_.trace(); }
   internal::Link& link(Direction d) { return links_[internal::Index(d)]; }
+  const internal::Link& link(Direction d) const {
+    return links_[internal::Index(d)];
+  }
   const std::vector<FaultFired>& fired() const { return fired_; }
   const std::vector<ObligationViolation>& violations() const {
     return violations_;
