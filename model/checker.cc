@@ -48,16 +48,24 @@ struct Piece {
 
 class Checker {
  public:
-  explicit Checker(const History& history) : history_(history) {}
+  Checker(const History& history, const CheckOptions& options)
+      : history_(history), options_(options) {}
 
   CheckResult Run() {
     for (Side side : {Side::kA, Side::kB}) {
       close_invoke_[Index(side)] = FirstInvoke(side, OpKind::kClose);
     }
+    for (const FaultRecord& fault : history_.faults()) {
+      if (fault.effects.connection_broken &&
+          (break_ == nullptr || fault.seq < break_->seq)) {
+        break_ = &fault;
+      }
+    }
     for (Side writer : {Side::kA, Side::kB}) CheckDirection(writer);
     for (Side side : {Side::kA, Side::kB}) {
       CheckWrites(side);
       CheckCloses(side);
+      CheckAcceptedAfterBreak(side);
     }
     CheckSnapshots();
     if (history_.end() == HistoryEnd::kQuiescent ||
@@ -218,15 +226,22 @@ class Checker {
     return end;
   }
 
-  // Does `piece` fit the stream at `pos`: same bytes, and written before
-  // the read completed?
-  static bool Fits(const Direction& dir, const Piece& piece, std::size_t pos) {
+  // Sequence number of the first fault that broke the connection (on
+  // either side: a reset breaks it whole), kNever if none did.
+  std::int64_t BreakSeq() const {
+    return break_ == nullptr ? kNever : break_->seq;
+  }
+
+  // Does `piece` fit the stream at `pos`: same bytes, written before the
+  // read completed (R4), and before the connection broke (E1: bytes in
+  // flight at a reset may still arrive, bytes written after it cannot)?
+  bool Fits(const Direction& dir, const Piece& piece, std::size_t pos) const {
     if (pos + piece.bytes.size() > dir.stream.size()) return false;
     if (dir.stream.compare(pos, piece.bytes.size(), piece.bytes) != 0) {
       return false;
     }
     return pos + piece.bytes.size() <=
-           BytesInvokedBefore(dir, piece.complete_seq);
+           BytesInvokedBefore(dir, std::min(piece.complete_seq, BreakSeq()));
   }
 
   // R4 / W3: find an order of the Data reads, consistent with real-time
@@ -336,6 +351,27 @@ class Checker {
     while (i < piece.bytes.size() && pos + i < dir.stream.size() &&
            piece.bytes[i] == dir.stream[pos + i]) {
       ++i;
+    }
+    if (i == piece.bytes.size() &&
+        pos + piece.bytes.size() <=
+            BytesInvokedBefore(dir, piece.complete_seq)) {
+      // E1: the bytes match and were written before the read completed, but
+      // after the connection broke (Fits): nothing written then can arrive.
+      const std::size_t offset = BytesInvokedBefore(dir, BreakSeq());
+      int source = piece.op;
+      for (const Segment& segment : dir.segments) {
+        if (segment.begin <= offset && offset < segment.end)
+          source = segment.op;
+      }
+      Report(Clause::kE1, {piece.op, source}, piece.complete_seq,
+             head + "Its bytes from stream offset " + std::to_string(offset) +
+                 " on were written by " + w + "'s " + Op(source) +
+                 " after the connection broke at event " +
+                 std::to_string(BreakSeq()) + " (" + BreakName() +
+                 "). Bytes written before a reset may still arrive (they "
+                 "were in flight); bytes written after it cannot: a broken "
+                 "connection must not keep delivering data.");
+      return;
     }
     if (i == piece.bytes.size()) {
       // R4: the bytes match, but were read before they were written.
@@ -547,6 +583,121 @@ class Checker {
     }
   }
 
+  // "\"reset\" on A": the fault that broke the connection, for messages.
+  std::string BreakName() const {
+    if (break_ == nullptr) return "no fault";
+    return "\"" + break_->name + "\" on " + std::string(SideName(break_->side));
+  }
+
+  // Whether `op` (on `side`, completed) told its caller that the connection
+  // is broken: a read or write error, a write refused with Closed, or Eof
+  // where a fault on `side` is itself a close (may_end).
+  bool ReportsBreak(const Operation& op, Side side) const {
+    if (op.kind == OpKind::kRead) {
+      const ReadResult& result = *op.read_result;
+      return result.is_error() ||
+             (result.is_eof() &&
+              FaultAllows(side, *op.complete_seq, &FaultEffects::may_end));
+    }
+    if (op.is_write()) return !op.write_result->is_ok();
+    return false;  // close reports nothing
+  }
+
+  // "#3 #5 ... #99 #101" (at most 8 ids named).
+  static std::string OpList(const std::vector<int>& ids) {
+    std::string out;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (ids.size() > 8 && i == 4) {
+        out += " ...";
+        i = ids.size() - 4;
+      }
+      if (!out.empty()) out += ' ';
+      out += Op(ids[i]);
+    }
+    return out;
+  }
+
+  // E1, judged as "eventually": writes on `side` that returned Ok after a
+  // fault on `side` broke the connection, while no operation on `side`
+  // reported the break. Beyond the real-time bounds (CheckOptions) at any
+  // end; at a quiescent or waited-out end, kE1QuiescentMinOkWrites of them
+  // with no report ever.
+  void CheckAcceptedAfterBreak(Side side) {
+    const FaultRecord* fault = nullptr;
+    for (const FaultRecord& record : history_.faults()) {
+      if (record.side == side && record.effects.connection_broken &&
+          (fault == nullptr || record.seq < fault->seq)) {
+        fault = &record;
+      }
+    }
+    if (fault == nullptr) return;
+    const std::int64_t broke = fault->seq;
+    std::int64_t first_report = kNever;
+    std::vector<const Operation*> accepted;
+    for (const Operation& op : history_.operations()) {
+      if (op.side != side || !op.completed() || *op.complete_seq < broke) {
+        continue;
+      }
+      if (ReportsBreak(op, side)) {
+        first_report = std::min(first_report, *op.complete_seq);
+      } else if (op.is_write() && op.invoke_seq > broke &&
+                 !ClosedBefore(side, op.invoke_seq)) {  // else W2's
+        accepted.push_back(&op);
+      }
+    }
+    std::sort(accepted.begin(), accepted.end(),
+              [](const Operation* a, const Operation* b) {
+                return *a->complete_seq < *b->complete_seq;
+              });
+    const std::string s(SideName(side));
+    const std::string where = "at event " + std::to_string(broke) + " (\"" +
+                              fault->name + "\" on " + s + ")";
+    std::int64_t count = 0;
+    std::uint64_t bytes = 0;
+    std::vector<int> ids;
+    for (const Operation* op : accepted) {
+      if (*op->complete_seq > first_report) break;
+      ++count;
+      bytes += op->write_size();
+      ids.push_back(op->id);
+      if (count <= options_.e1_accept_bound_ops &&
+          bytes <= options_.e1_accept_bound_bytes) {
+        continue;
+      }
+      Report(Clause::kE1, {op->id, ids.front()}, *op->complete_seq,
+             s + "'s " + std::string(OpKindName(op->kind)) + " " + Op(op->id) +
+                 " returned Ok: " + std::to_string(count) + " writes, " +
+                 std::to_string(bytes) +
+                 " bytes, accepted since the connection broke " + where +
+                 " (from " + Op(ids.front()) + " on), with no operation on " +
+                 s + " reporting the break in between. That is more than " +
+                 std::to_string(options_.e1_accept_bound_ops) + " writes or " +
+                 std::to_string(options_.e1_accept_bound_bytes) +
+                 " bytes any transport buffers before it learns of a reset: "
+                 "after a connection fault, writes may be accepted for a "
+                 "while, not without bound.");
+      return;
+    }
+    const bool final_end = history_.end() == HistoryEnd::kQuiescent ||
+                           history_.end() == HistoryEnd::kWaitedOut;
+    if (!final_end || first_report != kNever ||
+        count < kE1QuiescentMinOkWrites) {
+      return;
+    }
+    std::vector<int> ops = {ids.back()};
+    ops.insert(ops.end(), ids.begin(), ids.end() - 1);
+    Report(Clause::kE1, std::move(ops), kNever - 1,
+           "After the connection broke " + where + ", " + s +
+               "'s writes kept returning Ok -- " + std::to_string(count) +
+               " writes, " + std::to_string(bytes) + " bytes (" + OpList(ids) +
+               ") -- and no operation on " + s +
+               " ever reported the broken connection (no read or write "
+               "error, no Closed) by the end of the history. Writes "
+               "may be accepted for a while after a reset, but the endpoint "
+               "must eventually report it: bytes accepted after the break can "
+               "never arrive.");
+  }
+
   // C4: a close that returned before the peer called close.
   void CheckCloses(Side side) {
     for (const Operation& op : history_.operations()) {
@@ -701,6 +852,8 @@ class Checker {
   }
 
   const History& history_;
+  const CheckOptions options_;
+  const FaultRecord* break_ = nullptr;  // first connection_broken fault
   CheckResult result_;
   std::int64_t close_invoke_[2] = {kNever, kNever};
   Direction directions_[2];  // indexed by the writing side
@@ -739,7 +892,11 @@ std::string CheckResult::ToString() const {
 }
 
 CheckResult CheckHistory(const History& history) {
-  return Checker(history).Run();
+  return CheckHistory(history, CheckOptions{});
+}
+
+CheckResult CheckHistory(const History& history, const CheckOptions& options) {
+  return Checker(history, options).Run();
 }
 
 }  // namespace flowcheck

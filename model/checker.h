@@ -13,6 +13,19 @@
 // Judging rules, clause by clause, are in docs/spec.md; each rule's code is
 // marked there and here with its clause id.
 //
+// E1 is judged as "eventually" (docs/spec.md, "E1: eventually"): after a
+// fault that breaks the connection, an endpoint may still accept writes
+// for a while (a kernel buffers them too), but not without bound:
+//  - at a quiescent or waited-out end, an endpoint whose writes returned Ok
+//    at least kE1QuiescentMinOkWrites times after the break while none of
+//    its operations ever reported it (a read or write error, Closed, or
+//    Eof where the fault is a close) violates E1;
+//  - at any end, more than CheckOptions::e1_accept_bound_bytes bytes or
+//    e1_accept_bound_ops writes accepted with Ok after the break, with no
+//    report in between, violate E1 even if the history was cut off;
+//  - bytes read after the break must have been written before it (bytes
+//    written before it may still arrive: they were in flight).
+//
 // Limits (reported in CheckResult::notes, never as violations):
 //  - writes that overlap on one endpoint are judged in invocation order
 //    (concurrent writers are spec-silent);
@@ -72,10 +85,39 @@ struct CheckResult {
   std::string ToString() const;
 };
 
+// E1's real-time bound on bytes accepted with Ok after the connection broke
+// (docs/spec.md, "E1: eventually"): 16 MiB, four times Linux's largest
+// default TCP send buffer (tcp_wmem: 4 MiB) and far above a Unix socket's
+// (about 200 KiB) or a pipe's (64 KiB). A kernel that has not yet heard of
+// the reset buffers at most that much; a flow that accepts more is
+// accepting without bound.
+inline constexpr std::uint64_t kE1AcceptBoundBytes = std::uint64_t{16} << 20;
+// E1's real-time bound on write operations accepted with Ok after the
+// connection broke: 2^20, about a second of back-to-back one-byte writes,
+// longer than a reset takes to arrive on any real network (and a 1-byte
+// write costs a kernel far more than one byte of buffer, so its buffer
+// fills long before).
+inline constexpr std::int64_t kE1AcceptBoundOps = std::int64_t{1} << 20;
+// At a quiescent end, this many writes accepted with Ok after the break,
+// none reported, violate E1. One is excused: it is what a kernel does in
+// the instant before the reset reaches it, and with nothing after it the
+// flow never had a chance to report; the second is that chance, missed.
+inline constexpr std::int64_t kE1QuiescentMinOkWrites = 2;
+
+// What the checker may be told; the defaults are the documented contract.
+struct CheckOptions {
+  // E1's real-time bounds (see kE1AcceptBoundBytes, kE1AcceptBoundOps):
+  // accepting more than this after the break, unreported, violates E1.
+  std::uint64_t e1_accept_bound_bytes = kE1AcceptBoundBytes;
+  std::int64_t e1_accept_bound_ops = kE1AcceptBoundOps;
+};
+
 // Judges `history`. Never fails: any history, however broken, gets a result.
 // The history need not have ended; if it is still open, it is judged as if
 // cut off (pending operations undecided).
 CheckResult CheckHistory(const History& history);
+// The same with other bounds (tests; a certifier that knows its transport).
+CheckResult CheckHistory(const History& history, const CheckOptions& options);
 
 }  // namespace flowcheck
 

@@ -56,13 +56,27 @@ class Builder {
   void Fault(Side side, FaultEffects effects) {
     history_.AddFault(side, "test fault", effects, Tick());
   }
-
-  CheckResult Quiescent() {
-    history_.End(HistoryEnd::kQuiescent, Tick());
-    return CheckHistory(history_);
+  // A reset, as the simulation and the real transports record one: both
+  // endpoints, the connection broken. Returns the first fault's sequence
+  // number (events count from 1; a fault is one event).
+  std::int64_t Reset() {
+    const FaultEffects broken{
+        .may_fail = true, .may_lose_data = true, .connection_broken = true};
+    history_.AddFault(A, "reset", broken, Tick());
+    history_.AddFault(B, "reset", broken, Tick());
+    return history_.faults()[history_.faults().size() - 2].seq;
   }
-  CheckResult CutOff() {
+
+  CheckResult Quiescent(const CheckOptions& options = {}) {
+    history_.End(HistoryEnd::kQuiescent, Tick());
+    return CheckHistory(history_, options);
+  }
+  CheckResult CutOff(const CheckOptions& options = {}) {
     history_.End(HistoryEnd::kCutOff, Tick());
+    return CheckHistory(history_, options);
+  }
+  CheckResult WaitedOut() {
+    history_.End(HistoryEnd::kWaitedOut, Tick());
     return CheckHistory(history_);
   }
   History& history() { return history_; }
@@ -164,6 +178,75 @@ TEST(CheckerAccepts, ErrorsAfterAResetFault) {
   h.ReadResultOf(B, ReadResult::Failure(Error(ErrorCode::kConnectionReset,
                                               "reset by fault plan")));
   const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+Error ResetError() {
+  return Error(ErrorCode::kConnectionReset, "reset by fault plan");
+}
+
+TEST(CheckerAccepts, WritesFailPromptlyAfterAReset) {
+  Builder h;
+  h.Write(A, "abc");
+  h.Reset();
+  h.Write(A, "x", WriteResult::Failure(ResetError()));
+  h.Write(A, "y", WriteResult::Closed());
+  h.ReadResultOf(B, ReadResult::Failure(ResetError()));
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, AFewWritesAcceptedAfterAResetThenAnError) {
+  Builder h;
+  h.Reset();
+  h.Write(A, "abc");  // a kernel buffers these before the reset reaches it
+  h.Write(A, "def");
+  h.Write(A, "ghi");
+  h.Write(A, "jkl", WriteResult::Failure(ResetError()));
+  h.Write(A, "mno");  // once reported, later Ok writes are not E1's concern
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, AReadErrorReportsTheResetForTheWholeEndpoint) {
+  Builder h;
+  h.Reset();
+  h.Write(A, "abc");
+  h.ReadResultOf(A, ReadResult::Failure(ResetError()));
+  h.Write(A, "def");
+  EXPECT_TRUE(h.Quiescent().ok());
+}
+
+TEST(CheckerAccepts, OneWriteAcceptedInTheInstantAfterAReset) {
+  // The reset had not reached A's kernel yet, and A never wrote again: the
+  // flow never had a chance to report it (kE1QuiescentMinOkWrites).
+  Builder h;
+  h.Reset();
+  h.Write(A, "abc");
+  h.ReadResultOf(B, ReadResult::Failure(ResetError()));
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, InFlightDataArrivesAfterAReset) {
+  Builder h;
+  h.Write(A, "abcdef");
+  const int pending = h.Invoke(A, OpKind::kWrite, {"ghi"});
+  h.Reset();
+  h.Done(pending, WriteResult::Failure(ResetError()));
+  h.Read(B, "abc");   // written before the reset: in flight, may arrive
+  h.Read(B, "defg");  // even bytes of the write the reset failed
+  h.ReadResultOf(B, ReadResult::Failure(ResetError()));
+  const CheckResult result = h.Quiescent();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+}
+
+TEST(CheckerAccepts, WritesAfterAResetWithinTheBoundWhenCutOff) {
+  Builder h;
+  h.Reset();
+  for (int i = 0; i < 10; ++i) h.Write(A, "abc");
+  // Cut off: the flow may still report the reset on the next write.
+  const CheckResult result = h.CutOff(CheckOptions{.e1_accept_bound_ops = 10});
   EXPECT_TRUE(result.ok()) << result.ToString();
 }
 
@@ -382,6 +465,117 @@ TEST(CheckerRejects, E1ErrorWithoutDescription) {
   const int read =
       h.ReadResultOf(B, ReadResult::Failure(Error(ErrorCode::kIo, "")));
   ExpectOnly(h.Quiescent(), Clause::kE1, read);
+}
+
+// ---- E1 judged as "eventually" (docs/spec.md, "E1: eventually"). ----
+
+TEST(CheckerRejects, E1WritesKeepReturningOkAfterAReset) {
+  Builder h;
+  h.Write(A, "abc");
+  const std::int64_t reset = h.Reset();
+  const int w1 = h.Write(A, "de");
+  const int w2 = h.Write(A, "fgh");
+  const int w3 = h.Write(A, "ij");
+  h.ReadResultOf(B, ReadResult::Failure(ResetError()));  // B reports; A not
+  h.DoneClose(h.StartClose(A));  // close reports nothing: no result
+  const CheckResult result = h.Quiescent();
+  ExpectOnly(result, Clause::kE1, w3);
+  EXPECT_EQ(result.violations[0].operations, (std::vector<int>{w3, w1, w2}));
+  const std::string text = result.violations[0].ToString();
+  EXPECT_EQ(text.rfind("E1 violated (", 0), 0u) << text;
+  EXPECT_NE(
+      text.find("After the connection broke at event " + std::to_string(reset) +
+                " (\"reset\" on A), A's writes "
+                "kept returning Ok -- 3 writes, 7 bytes"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("no operation on A ever reported"), std::string::npos)
+      << text;
+}
+
+TEST(CheckerRejects, E1WritesKeepReturningOkAfterAResetWaitedOut) {
+  // A real-time run that waited its whole watchdog is judged the same way.
+  Builder h;
+  h.Reset();
+  h.Write(B, "abc");
+  const int last = h.Writev(B, {"d", "ef"});
+  h.ReadResultOf(A, ReadResult::Failure(ResetError()));
+  ExpectOnly(h.WaitedOut(), Clause::kE1, last);
+}
+
+TEST(CheckerRejects, E1MoreBytesThanTheBoundAcceptedAfterAReset) {
+  // Cut off, so not judged at quiescence: the byte bound alone rejects it.
+  Builder h;
+  const std::string mib(1 << 20, 'x');
+  h.Reset();
+  int first = -1;
+  int crossing = -1;
+  for (std::uint64_t total = 0; total <= kE1AcceptBoundBytes;
+       total += mib.size()) {
+    crossing = h.Write(A, mib);
+    if (first < 0) first = crossing;
+  }
+  const CheckResult result = h.CutOff();
+  ExpectOnly(result, Clause::kE1, crossing);
+  EXPECT_EQ(result.violations[0].operations[1], first);
+  EXPECT_NE(result.violations[0].explanation.find("17 writes, 17825792 bytes"),
+            std::string::npos)
+      << result.ToString();
+}
+
+TEST(CheckerRejects, E1MoreWritesThanTheBoundAcceptedAfterAReset) {
+  Builder h;
+  h.Reset();
+  for (int i = 0; i < 4; ++i) h.Write(A, "a");
+  const int crossing = h.Write(A, "");  // empty writes count as writes too
+  h.Write(A, "b");
+  const CheckResult result = h.CutOff(CheckOptions{.e1_accept_bound_ops = 4});
+  ExpectOnly(result, Clause::kE1, crossing);
+  EXPECT_EQ(kE1AcceptBoundOps, std::int64_t{1} << 20);  // docs/spec.md
+}
+
+TEST(CheckerRejects, E1TheBoundCountsFromTheLastReport) {
+  // Ok writes after a reported error are not counted (the endpoint told its
+  // caller), so 3 before it and 3 after it stay within a bound of 4...
+  Builder h;
+  h.Reset();
+  for (int i = 0; i < 3; ++i) h.Write(A, "a");
+  h.Write(A, "b", WriteResult::Failure(ResetError()));
+  for (int i = 0; i < 3; ++i) h.Write(A, "c");
+  EXPECT_TRUE(h.CutOff(CheckOptions{.e1_accept_bound_ops = 4}).ok());
+  // ...while 5 before any report break it.
+  Builder g;
+  g.Reset();
+  for (int i = 0; i < 4; ++i) g.Write(A, "a");
+  const int crossing = g.Write(A, "a");
+  g.Write(A, "b", WriteResult::Failure(ResetError()));
+  ExpectOnly(g.Quiescent(CheckOptions{.e1_accept_bound_ops = 4}), Clause::kE1,
+             crossing);
+}
+
+TEST(CheckerRejects, E1DataWrittenAfterTheResetDelivered) {
+  Builder h;
+  h.Write(A, "abc");
+  const std::int64_t reset = h.Reset();
+  const int late = h.Write(A, "def");  // one write: excused on its own
+  h.Read(B, "ab");
+  const int read = h.Read(B, "cde");  // "c" was in flight, "de" was not
+  const CheckResult result = h.Quiescent();
+  ExpectOnly(result, Clause::kE1, read);
+  EXPECT_EQ(result.violations[0].operations[1], late);
+  EXPECT_NE(result.violations[0].explanation.find(
+                "after the connection broke at event " + std::to_string(reset)),
+            std::string::npos)
+      << result.ToString();
+}
+
+TEST(CheckerRejects, R4FabricatedDataAfterAReset) {
+  // Data nobody wrote is R4 with or without a reset.
+  Builder h;
+  h.Write(A, "abc");
+  h.Reset();
+  const int read = h.Read(B, "abcxyz");
+  ExpectOnly(h.Quiescent(), Clause::kR4, read);
 }
 
 TEST(CheckerRejects, EveryMustClauseHasARejectingTestAbove) {
