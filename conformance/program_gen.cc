@@ -29,13 +29,17 @@ ProgramOp Pause(std::uint32_t us, ProgramOp::Actor actor) {
 
 // 2^k - 1, 2^k or 2^k + 1 for k in 0..20.
 rc::Gen<std::uint32_t> GenPowerOfTwoSize() {
-  return rc::gen::map(
-      rc::gen::pair(rc::gen::inRange(0, 21), rc::gen::inRange(-1, 2)),
-      [](std::pair<int, int> power) {
-        const std::int64_t size =
-            (std::int64_t{1} << power.first) + power.second;
-        return static_cast<std::uint32_t>(std::max<std::int64_t>(0, size));
-      });
+  // Full size: the operation lists scale sizes down, which would keep k
+  // small.
+  return rc::gen::resize(
+      100,
+      rc::gen::map(
+          rc::gen::pair(rc::gen::inRange(0, 21), rc::gen::inRange(-1, 2)),
+          [](std::pair<int, int> power) {
+            const std::int64_t size =
+                (std::int64_t{1} << power.first) + power.second;
+            return static_cast<std::uint32_t>(std::max<std::int64_t>(0, size));
+          }));
 }
 
 rc::Gen<std::uint32_t> GenPauseUs(const Features& features) {
@@ -73,7 +77,7 @@ rc::Gen<std::vector<std::uint32_t>> GenWritevParts(const Features& features) {
       });
   // A few parts of 128..512 KiB among empties: totals around 1 MiB.
   auto huge =
-      rc::gen::mapcat(rc::gen::inRange<std::size_t>(3, 8), [](std::size_t n) {
+      rc::gen::mapcat(rc::gen::inRange<std::size_t>(4, 9), [](std::size_t n) {
         return rc::gen::container<std::vector<std::uint32_t>>(
             n, rc::gen::weightedOneOf<std::uint32_t>({
                    {1, rc::gen::just<std::uint32_t>(0)},
@@ -82,8 +86,11 @@ rc::Gen<std::vector<std::uint32_t>> GenWritevParts(const Features& features) {
                                                        (512 << 10) + 1)},
                }));
       });
+  // Full size (see GenPowerOfTwoSize) for the part counts and sizes.
   return rc::gen::weightedOneOf<std::vector<std::uint32_t>>(
-      {{2, few}, {3, many}, {1, huge}});
+      {{2, few},
+       {3, rc::gen::resize(100, many)},
+       {2, rc::gen::resize(100, huge)}});
 }
 
 // The closer task's operations: a pause and a close (twice with
@@ -206,7 +213,7 @@ rc::Gen<ProgramOp> GenOp(const Features& features) {
        {writevs, writev},
        {pauses, pause},
        {closes, rc::gen::just(Close())},
-       {1, rc::gen::just(ProgramOp{Kind::kReset, {}, 0})}});
+       {3, rc::gen::just(ProgramOp{Kind::kReset, {}, 0})}});
 }
 
 rc::Gen<EndpointProgram> GenEndpointProgram(const Features& features) {
