@@ -669,7 +669,9 @@ const std::vector<Entry>& Zoo() {
         "down (socat's default)",
         Clause::kC3,
         {Clause::kR6, Clause::kC4},
-        false},
+        false,
+        // A hold of 1 s outlasts its 0.5 s.
+        std::chrono::seconds(4)},
        Simple<TeardownAfterClose>()},
   };
   return *zoo;

@@ -29,6 +29,11 @@ struct Mutant {
   Clause clause;             // the clause it breaks
   std::vector<Clause> also;  // other clauses whose violation also catches it
   bool needs_reset = false;  // only observable with an injected reset (E1)
+  // Real-time worlds: the smallest watchdog that shows it (0: any). A
+  // mutant that misbehaves only after a half-close held for a while needs a
+  // hold that long, and the hold is at most a quarter of the watchdog
+  // (RunLimits::HalfCloseHold).
+  Duration min_watchdog{0};
 
   // Whether a certificate that FAILs `failed` caught this mutant.
   bool CaughtBy(const std::vector<Clause>& failed) const;
