@@ -29,6 +29,11 @@ struct Mutant {
   Clause clause;             // the clause it breaks
   std::vector<Clause> also;  // other clauses whose violation also catches it
   bool needs_reset = false;  // only observable with an injected reset (E1)
+  // Real-time worlds: the smallest watchdog that shows it (0: any). A
+  // mutant that misbehaves only after a half-close held for a while needs a
+  // hold that long, and the hold is at most a quarter of the watchdog
+  // (RunLimits::HalfCloseHold).
+  Duration min_watchdog{0};
 
   // Whether a certificate that FAILs `failed` caught this mutant.
   bool CaughtBy(const std::vector<Clause>& failed) const;
@@ -37,7 +42,12 @@ struct Mutant {
 // Every mutant of the zoo (at least one per MUST clause).
 const std::vector<Mutant>& AllMutants();
 
-// The mutant called `name`, or null.
+// Mutants the checker cannot catch yet because a clause still lacks the
+// judgement they need (e.g. E1 "eventually": Ok forever after a reset).
+// Not in AllMutants(); each names what it waits for in its description.
+const std::vector<Mutant>& MutantsAwaitingJudgement();
+
+// The mutant called `name` (in AllMutants or awaiting judgement), or null.
 const Mutant* FindMutant(const std::string& name);
 
 // "R5_eof_before_drain": a name for tests parameterized over the zoo.

@@ -1,5 +1,6 @@
 #include "conformance/program.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -18,18 +19,40 @@ Buffer PatternBuffer(std::uint64_t seed, Side side, std::uint64_t& offset,
   return Buffer::FromString(std::move(bytes));
 }
 
-Task<void> RunWriter(Runtime& runtime, Flow& flow, std::uint64_t seed,
-                     Side side, std::vector<ProgramOp> ops) {
-  std::uint64_t offset = 0;
+// What the tasks of one program run share.
+struct ProgramRun {
+  Runtime* runtime = nullptr;
+  Subject* subject = nullptr;
+  std::uint64_t seed = 0;
+  Duration hold{0};       // a kHold op's whole hold
+  Duration pause_max{0};  // 0: pauses are not capped
+  bool reset_done = false;
+  std::uint64_t offset[2] = {0, 0};  // the next pattern offset per side
+
+  Duration Pause(std::uint32_t us) const {
+    const Duration pause = std::chrono::microseconds(us);
+    return pause_max.count() > 0 ? std::min(pause, pause_max) : pause;
+  }
+};
+
+// Performs the ops of `side` whose actor is `actor`, in order, whatever
+// each returns. Both tasks of a side draw bytes from one pattern offset,
+// so every byte written on a side is unique.
+Task<void> RunActor(ProgramRun& run, Flow& flow, Side side,
+                    ProgramOp::Actor actor, std::vector<ProgramOp> ops) {
+  std::uint64_t& offset = run.offset[static_cast<int>(side)];
   for (const ProgramOp& op : ops) {
+    if (op.actor != actor) continue;
     switch (op.kind) {
       case ProgramOp::Kind::kWrite:
-        co_await flow.write(PatternBuffer(seed, side, offset, op.sizes.at(0)));
+        co_await flow.write(
+            PatternBuffer(run.seed, side, offset, op.sizes.at(0)));
         break;
       case ProgramOp::Kind::kWritev: {
         std::vector<Buffer> parts;
+        parts.reserve(op.sizes.size());
         for (std::uint32_t size : op.sizes) {
-          parts.push_back(PatternBuffer(seed, side, offset, size));
+          parts.push_back(PatternBuffer(run.seed, side, offset, size));
         }
         co_await flow.writev(std::move(parts));
         break;
@@ -38,21 +61,62 @@ Task<void> RunWriter(Runtime& runtime, Flow& flow, std::uint64_t seed,
         co_await flow.close();
         break;
       case ProgramOp::Kind::kPause:
-        co_await runtime.sleep(std::chrono::microseconds(op.pause_us));
+        co_await run.runtime->sleep(run.Pause(op.pause_us));
+        break;
+      case ProgramOp::Kind::kHold: {
+        const std::uint32_t size = op.sizes.empty() ? 0 : op.sizes[0];
+        for (int slice = 0; slice < 4; ++slice) {
+          co_await run.runtime->sleep(run.hold / 4);
+          co_await flow.write(PatternBuffer(run.seed, side, offset, size));
+        }
+        break;
+      }
+      case ProgramOp::Kind::kReset:
+        if (!run.reset_done && run.subject->inject_reset) {
+          run.reset_done = true;
+          run.subject->inject_reset();
+        }
         break;
     }
   }
 }
 
-Task<void> RunReader(Flow& flow, int reads_after_eof) {
+Task<void> RunReader(ProgramRun& run, Flow& flow, const EndpointProgram& end,
+                     int reads_after_eof) {
+  int after_error = -1;  // reads left after the first error; -1: none yet
   while (true) {
+    if (end.read_pause_us > 0) {
+      co_await run.runtime->sleep(run.Pause(end.read_pause_us));
+    }
     ReadResult result = co_await flow.read();
-    if (result.is_error()) co_return;
+    if (after_error >= 0) {
+      // Bounded whatever the flow answers: a flow that fabricates data
+      // after a reset must not keep this task busy forever.
+      if (after_error-- == 0) co_return;
+      continue;
+    }
+    if (result.is_error()) {
+      if (end.reads_after_error == 0) co_return;
+      after_error = end.reads_after_error - 1;
+      continue;
+    }
     if (result.is_eof()) break;
   }
   for (int i = 0; i < reads_after_eof; ++i) {
-    if (!(co_await flow.read()).is_eof()) co_return;
+    ReadResult result = co_await flow.read();
+    if (!result.is_eof()) co_return;
   }
+}
+
+bool HasActor(const EndpointProgram& endpoint, ProgramOp::Actor actor) {
+  for (const ProgramOp& op : endpoint.ops) {
+    if (op.actor == actor) return true;
+  }
+  return false;
+}
+
+std::string_view ActorName(ProgramOp::Actor actor) {
+  return actor == ProgramOp::Actor::kWriter ? "writer" : "closer";
 }
 
 std::string_view Name(Side side) { return SideName(side); }
@@ -134,41 +198,82 @@ char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
       seed % 97);
 }
 
+namespace {
+
+std::string FormatPause(std::uint32_t us) {
+  if (us >= 1000000 && us % 1000000 == 0) {
+    return std::to_string(us / 1000000) + "s";
+  }
+  if (us >= 1000 && us % 1000 == 0) return std::to_string(us / 1000) + "ms";
+  return std::to_string(us) + "us";
+}
+
+// "3, 0 x12, 17": runs of equal sizes shortened.
+std::string FormatSizes(const std::vector<std::uint32_t>& sizes) {
+  std::string out;
+  for (std::size_t i = 0; i < sizes.size();) {
+    std::size_t run = 1;
+    while (i + run < sizes.size() && sizes[i + run] == sizes[i]) ++run;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(sizes[i]);
+    if (run > 2) {
+      out += " x" + std::to_string(run);
+    } else {
+      run = 1;
+    }
+    i += run;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string ProgramOp::ToString() const {
   switch (kind) {
     case Kind::kWrite:
       return "write " + std::to_string(sizes.empty() ? 0 : sizes[0]) + " bytes";
     case Kind::kWritev: {
-      std::string out = "writev [";
-      for (std::size_t i = 0; i < sizes.size(); ++i) {
-        if (i > 0) out += ", ";
-        out += std::to_string(sizes[i]);
-      }
-      return out + "]";
+      if (sizes.size() <= 8) return "writev [" + FormatSizes(sizes) + "]";
+      std::uint64_t total = 0;
+      for (std::uint32_t size : sizes) total += size;
+      return "writev " + std::to_string(sizes.size()) + " parts [" +
+             FormatSizes(sizes) + "] = " + std::to_string(total) + " bytes";
     }
     case Kind::kClose:
       return "close";
     case Kind::kPause:
-      return "pause " + std::to_string(pause_us) + "us";
+      return "pause " + FormatPause(pause_us);
+    case Kind::kHold:
+      return "hold the half-close (the run's hold time), writing " +
+             std::to_string(sizes.empty() ? 0 : sizes[0]) +
+             " bytes after each quarter";
+    case Kind::kReset:
+      return "reset the connection (where the world can)";
   }
   return "?";
 }
 
 void Program::Normalize() {
   for (EndpointProgram* endpoint : {&a, &b}) {
-    bool closed = false;
-    std::vector<ProgramOp> ops;
-    for (const ProgramOp& op : endpoint->ops) {
-      if (op.kind == ProgramOp::Kind::kClose) {
-        if (closed) continue;
-        closed = true;
+    bool closes = false;
+    for (ProgramOp& op : endpoint->ops) {
+      closes |= op.kind == ProgramOp::Kind::kClose;
+      if (op.kind == ProgramOp::Kind::kWrite) op.sizes.resize(1);
+      if (op.kind == ProgramOp::Kind::kHold && op.sizes.empty()) {
+        op.sizes.push_back(0);
       }
-      ops.push_back(op);
+      // Only closes and pauses belong to a closer task.
+      if (op.kind != ProgramOp::Kind::kClose &&
+          op.kind != ProgramOp::Kind::kPause) {
+        op.actor = ProgramOp::Actor::kWriter;
+      }
     }
-    if (!closed) ops.push_back(ProgramOp{ProgramOp::Kind::kClose, {}, 0});
-    endpoint->ops = std::move(ops);
-    if (endpoint->readers < 1) endpoint->readers = 1;
-    if (endpoint->readers > 2) endpoint->readers = 2;
+    if (!closes)
+      endpoint->ops.push_back(ProgramOp{ProgramOp::Kind::kClose, {}, 0});
+    endpoint->readers = std::clamp(endpoint->readers, 1, 2);
+    endpoint->reads_after_eof = std::clamp(endpoint->reads_after_eof, 0, 1000);
+    endpoint->reads_after_error =
+        std::clamp(endpoint->reads_after_error, 0, 1000);
   }
 }
 
@@ -176,22 +281,37 @@ std::string Program::ToString() const {
   std::string out = "seed " + std::to_string(seed) + "\n";
   for (Side side : {Side::kA, Side::kB}) {
     const EndpointProgram& endpoint = side == Side::kA ? a : b;
+    const bool two_tasks = HasActor(endpoint, ProgramOp::Actor::kCloser);
     int n = 0;
     for (const ProgramOp& op : endpoint.ops) {
-      out += "  " + std::string(Name(side)) + std::to_string(++n) + ": " +
-             op.ToString() + "\n";
+      out += "  " + std::string(Name(side)) + std::to_string(++n);
+      if (two_tasks) out += " " + std::string(ActorName(op.actor));
+      out += ": " + op.ToString() + "\n";
     }
     out += "  " + std::string(Name(side)) + ": " +
            std::to_string(endpoint.readers) +
-           (endpoint.readers == 1 ? " reader" : " concurrent readers") +
-           " until Eof";
+           (endpoint.readers == 1 ? " reader" : " concurrent readers");
+    if (endpoint.read_pause_us > 0) {
+      out += ", each pausing " + FormatPause(endpoint.read_pause_us) +
+             " before each read,";
+    }
+    out += " until Eof";
     if (endpoint.reads_after_eof > 0) {
       out +=
           ", then " + std::to_string(endpoint.reads_after_eof) + " more reads";
     }
+    if (endpoint.reads_after_error > 0) {
+      out += "; after an error, " + std::to_string(endpoint.reads_after_error) +
+             " more reads";
+    }
     out += "\n";
   }
   return out;
+}
+
+Duration RunLimits::HalfCloseHold(const Runtime& runtime) const {
+  if (runtime.is_simulated()) return half_close_hold_virtual;
+  return std::min(half_close_hold_real, watchdog / 4);
 }
 
 std::string Execution::Explain() const {
@@ -256,22 +376,31 @@ Execution RunProgram(Subject& subject, const Program& original,
                      const RunLimits& limits) {
   Program program = original;
   program.Normalize();
+  ProgramRun run;
+  run.runtime = subject.runtime.get();
+  run.subject = &subject;
+  run.seed = program.seed;
+  run.hold = limits.HalfCloseHold(*subject.runtime);
+  if (!subject.runtime->is_simulated()) run.pause_max = limits.real_pause_max;
   return RunRecorded(
       subject,
-      [&program](Runtime& runtime, Flow& a, Flow& b, Subject&) {
-        runtime.spawn(
-            RunWriter(runtime, a, program.seed, Side::kA, program.a.ops),
-            "A-writer");
-        runtime.spawn(
-            RunWriter(runtime, b, program.seed, Side::kB, program.b.ops),
-            "B-writer");
-        for (int i = 0; i < program.a.readers; ++i) {
-          runtime.spawn(RunReader(a, i == 0 ? program.a.reads_after_eof : 0),
-                        "A-reader-" + std::to_string(i + 1));
-        }
-        for (int i = 0; i < program.b.readers; ++i) {
-          runtime.spawn(RunReader(b, i == 0 ? program.b.reads_after_eof : 0),
-                        "B-reader-" + std::to_string(i + 1));
+      [&program, &run](Runtime& runtime, Flow& a, Flow& b, Subject&) {
+        for (Side side : {Side::kA, Side::kB}) {
+          const EndpointProgram& endpoint =
+              side == Side::kA ? program.a : program.b;
+          Flow& flow = side == Side::kA ? a : b;
+          const std::string name(Name(side));
+          for (ProgramOp::Actor actor :
+               {ProgramOp::Actor::kWriter, ProgramOp::Actor::kCloser}) {
+            if (!HasActor(endpoint, actor)) continue;
+            runtime.spawn(RunActor(run, flow, side, actor, endpoint.ops),
+                          name + "-" + std::string(ActorName(actor)));
+          }
+          for (int i = 0; i < endpoint.readers; ++i) {
+            runtime.spawn(RunReader(run, flow, endpoint,
+                                    i == 0 ? endpoint.reads_after_eof : 0),
+                          name + "-reader-" + std::to_string(i + 1));
+          }
         }
       },
       limits);

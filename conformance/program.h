@@ -2,19 +2,28 @@
 // one randomized conformance case, how it runs on a Subject, and how its
 // history is judged.
 //
-// On each endpoint one writer task performs the endpoint's operations in
-// order (writes and writevs of given sizes, pauses, a close somewhere, and
-// writes after that close, which must return Closed), and `readers` reader
-// tasks read until Eof or an error (the first may read on after Eof). Every
-// endpoint closes at some point, so a correct flow always lets every task
-// finish; a task still pending at the end is evidence against some clause,
-// which the checker names.
+// Each endpoint runs up to two tasks that perform its operations in order:
+// the writer ("A-writer": writes, writevs, pauses, closes, holds, resets)
+// and, where the program has operations for it, a closer ("A-closer":
+// pauses and closes), so that a close can be invoked while a write of the
+// same endpoint is still pending, and writes can be invoked while the
+// close waits for the peer. An endpoint may close more than once (a second
+// close is spec-silent; writes after any close must return Closed, W2).
+// `readers` reader tasks read until Eof, optionally slowly (a pause before
+// each read, so the peer's writes meet backpressure), and optionally on
+// after an error (a reset) and after Eof. Every endpoint closes at least
+// once, so a correct flow always lets every task finish; a task still
+// pending at the end is evidence against some clause, which the checker
+// names.
 //
 // Written bytes are a pattern in which no pair of neighbouring bytes repeats
 // within 32 KiB and the whole repeats only after 8 MiB (PatternByte), so a
 // lost, repeated, reordered or changed byte cannot go unnoticed. A program
-// prints one operation per line, the way a human would write the
-// counterexample.
+// prints one operation per line, naming the task that performs it, the way
+// a human would write the counterexample.
+//
+// Single-threaded, like the runtimes: a program runs on its Subject's
+// runtime; Program and Execution are plain values.
 #ifndef FLOWCHECK_CONFORMANCE_PROGRAM_H_
 #define FLOWCHECK_CONFORMANCE_PROGRAM_H_
 
@@ -31,20 +40,48 @@
 namespace flowcheck::conformance {
 
 struct ProgramOp {
-  enum class Kind { kWrite, kWritev, kClose, kPause };
-  Kind kind = Kind::kWrite;
-  std::vector<std::uint32_t> sizes;  // kWrite: one size; kWritev: the parts
-  std::uint32_t pause_us = 0;        // kPause
+  enum class Kind {
+    kWrite,   // write sizes[0] pattern bytes
+    kWritev,  // writev with parts of sizes[0..n) pattern bytes
+    kClose,   // close (again, if the endpoint already closed)
+    kPause,   // sleep pause_us (real-time worlds cap it, RunLimits)
+    // Hold the half-close: sleep the run's hold time (RunLimits) in four
+    // slices, writing sizes[0] bytes after each, so that data flows towards
+    // a peer that has closed while this endpoint has not.
+    kHold,
+    // Reset the connection where the world can (Subject::inject_reset; a
+    // no-op elsewhere); later operations go on regardless (E1).
+    kReset,
+  };
+  // The task of the endpoint that performs the operation.
+  enum class Actor { kWriter, kCloser };
 
-  // "write 1200 bytes", "writev [3, 0, 17]", "close", "pause 40us".
+  Kind kind = Kind::kWrite;
+  std::vector<std::uint32_t> sizes;  // kWrite: one size; kWritev: the parts;
+                                     // kHold: bytes written per slice
+  std::uint32_t pause_us = 0;        // kPause
+  Actor actor = Actor::kWriter;
+
+  // "write 1200 bytes", "writev [3, 0, 17]", "close", "pause 40us",
+  // "writev 300 parts [0 x12, 1, 65536, ...] = 70000 bytes" (long lists
+  // are run-length encoded), "hold the half-close, writing 16 bytes x4",
+  // "reset the connection".
   std::string ToString() const;
 };
 
 struct EndpointProgram {
-  std::vector<ProgramOp> ops;  // one close among them (added if missing)
-  int readers = 1;             // concurrent reader tasks, 1 or 2
-  int reads_after_eof = 0;     // the first reader reads this many more
-                               // times after Eof (each must be Eof: R7)
+  // The operations of both tasks, each task's in order (see Actor). At
+  // least one close (Normalize adds one at the end if missing).
+  std::vector<ProgramOp> ops;
+  int readers = 1;          // concurrent reader tasks, 1 or 2
+  int reads_after_eof = 0;  // the first reader reads this many more
+                            // times after Eof (each must be Eof: R7)
+  // Each reader reads this many more times after its first error (E1:
+  // later operations must fail too, never return fabricated data).
+  int reads_after_error = 0;
+  // Each reader sleeps this long before each read (0: reads at once), so
+  // the peer's writes fill the window (real-time worlds cap it, RunLimits).
+  std::uint32_t read_pause_us = 0;
 };
 
 struct Program {
@@ -52,10 +89,12 @@ struct Program {
   EndpointProgram a;
   EndpointProgram b;
 
-  // Every endpoint closes exactly once: adds a close at the end of an
-  // endpoint that has none, drops closes after the first.
+  // Every endpoint closes at least once: adds a close at the end of the
+  // writer of an endpoint that has none; clamps readers to 1..2 and the
+  // read counts to 0..1000. Extra closes are kept (double close).
   void Normalize();
-  // One line per operation: "A1: write 1200 bytes" ... then the readers.
+  // One line per operation, naming its task: "A1 writer: write 1200 bytes",
+  // "A4 closer: close" ... then the readers.
   std::string ToString() const;
 };
 
@@ -91,7 +130,8 @@ struct Execution {
 // watchdog instead.
 inline constexpr Duration kSimulatedTimeLimit = std::chrono::hours(1);
 
-// How long one case may run before its pending operations are judged.
+// How long one case may run before its pending operations are judged, and
+// how long a program's waits last in each world.
 struct RunLimits {
   // Real-time worlds: the watchdog (steady clock). Pending operations are
   // then judged as if final (bounded evidence).
@@ -99,6 +139,18 @@ struct RunLimits {
   // Simulated worlds: virtual time (costs no real time). Pending
   // operations are then undecided: the case is cut off, not judged.
   Duration virtual_time = kSimulatedTimeLimit;
+  // How long a kHold op holds the half-close: virtual minutes in the
+  // simulation (free), a few seconds in real time -- at most a quarter of
+  // the watchdog there, so a correct flow always finishes in time.
+  Duration half_close_hold_virtual = std::chrono::minutes(2);
+  Duration half_close_hold_real = std::chrono::seconds(2);
+  // Real-time worlds cap each kPause and each reader's pause at this (a
+  // program's "pause 3s" costs seconds there); the simulation sleeps the
+  // whole pause in virtual time.
+  Duration real_pause_max = std::chrono::milliseconds(20);
+
+  // The hold a run on `runtime` uses (the rules above).
+  Duration HalfCloseHold(const Runtime& runtime) const;
 };
 
 // Spawns a case's tasks on the recorded endpoints `a` and `b` of `subject`

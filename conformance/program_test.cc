@@ -34,15 +34,57 @@ TEST(ProgramTest, PrintsOneOperationPerLine) {
             "  B: 2 concurrent readers until Eof\n");
 }
 
-TEST(ProgramTest, NormalizeKeepsOneClose) {
+TEST(ProgramTest, NormalizeKeepsEveryCloseAndAddsOneWhereMissing) {
   Program program;
   program.a.ops = {{ProgramOp::Kind::kClose, {}, 0},
                    {ProgramOp::Kind::kClose, {}, 0}};
   program.a.readers = 7;
   program.Normalize();
-  EXPECT_EQ(program.a.ops.size(), 1u);
+  EXPECT_EQ(program.a.ops.size(), 2u);  // double close stays legal
   EXPECT_EQ(program.a.readers, 2);
   EXPECT_EQ(program.b.ops.size(), 1u);  // a close was added
+}
+
+TEST(ProgramTest, ACloserTaskClosesTwiceWhileTheWriterWritesOn) {
+  Program program;
+  program.seed = 9;
+  ProgramOp close{ProgramOp::Kind::kClose, {}, 0};
+  close.actor = ProgramOp::Actor::kCloser;
+  program.a.ops = {{ProgramOp::Kind::kWrite, {70000}, 0},
+                   close,
+                   {ProgramOp::Kind::kPause, {}, 500},
+                   {ProgramOp::Kind::kWritev, {0, 0, 1, 0}, 0},
+                   close};
+  program.Normalize();
+  EXPECT_EQ(program.ToString(),
+            "seed 9\n"
+            "  A1 writer: write 70000 bytes\n"
+            "  A2 closer: close\n"
+            "  A3 writer: pause 500us\n"
+            "  A4 writer: writev [0, 0, 1, 0]\n"
+            "  A5 closer: close\n"
+            "  A: 1 reader until Eof\n"
+            "  B1: close\n"
+            "  B: 1 reader until Eof\n");
+  Subject subject = MakeSimSubject(9);
+  const Execution execution = RunProgram(subject, program);
+  EXPECT_TRUE(execution.ok()) << execution.Explain();
+  int closes = 0;
+  bool closed_by_closer = false;
+  for (const Operation& op : execution.history.operations()) {
+    if (op.side == Side::kA && op.kind == OpKind::kClose) {
+      ++closes;
+      closed_by_closer = op.task == "A-closer";
+    }
+  }
+  EXPECT_EQ(closes, 2);
+  EXPECT_TRUE(closed_by_closer);
+}
+
+TEST(ProgramTest, LongRunsOfPartsPrintShort) {
+  ProgramOp op{ProgramOp::Kind::kWritev, {0, 0, 0, 0, 0, 1, 1, 7, 9, 65536}, 0};
+  EXPECT_EQ(op.ToString(),
+            "writev 10 parts [0 x5, 1, 1, 7, 9, 65536] = 65554 bytes");
 }
 
 TEST(ProgramTest, RunsOnTheSimulatedFlowAndPasses) {

@@ -43,7 +43,8 @@ TEST_P(RealMutantTest, IsCaughtOnItsClause) {
   options.programs = 40;
   // Detection is what this test is about: short watchdogs (a hanging
   // mutant costs one per case) and no shrinking.
-  options.watchdog = std::chrono::seconds(1);
+  options.watchdog =
+      std::max<Duration>(std::chrono::seconds(1), mutant.min_watchdog);
   options.shrink = false;
   options.only = CertifyParts();
   std::erase(options.only, "observations");

@@ -232,6 +232,11 @@ void Operation(Io& io, ProgramOp& op) {
       }
       io.Int(op.pause_us, std::uint32_t{0}, kMaxPauseUs);
       break;
+    case ProgramOp::Kind::kHold:
+    case ProgramOp::Kind::kReset:
+      // Not in the fuzz format (Enum above decodes only the first four).
+      FLOWCHECK_CHECK(false, "a hold or reset has no fuzz encoding");
+      break;
   }
 }
 
