@@ -664,8 +664,11 @@ const std::vector<Entry>& Zoo() {
         "a writev of 33+ parts drops non-empty parts after empty ones",
         Clause::kW3,
         // When the writev is the last write before close, the evidence is
-        // bytes that never arrived before Eof: R5 (issue 10 item 4).
-        {Clause::kR4, Clause::kR5},
+        // bytes that never arrived before Eof: R5 over real sockets, and
+        // over the simulated link (which shows the bytes never left the
+        // writer) C1. Naming W3 itself needs the missing range mapped onto
+        // the writev's parts: not done yet.
+        {Clause::kR4, Clause::kR5, Clause::kC1},
         false},
        Simple<WritevDropsPastManyParts>()},
       {{"teardown-after-close",

@@ -164,7 +164,11 @@ inline constexpr auto kFaultKinds = std::to_array<FaultKindInfo>({
                 "`after=`"},
     {.kind = FaultKind::kReadError,
      .name = "read-error",
-     .on_reader = {.may_fail = true, .may_lose_data = true},
+     // Nothing drains DIR any more, so its writer's writes may wait for
+     // window space forever, a close waiting behind them too, and the
+     // reader's own close waits for that close.
+     .on_reader = {.may_fail = true, .may_hang = true, .may_lose_data = true},
+     .on_writer = {.may_hang = true},
      .network_fault = true,
      .summary = "the reader of DIR: this and later reads fail"},
     {.kind = FaultKind::kWriteError,

@@ -252,7 +252,7 @@ void ConnectionState::Fire(std::size_t index) {
     case FaultKind::kReadError:
       ch.read_failed = true;
       ch.fault_cause = "read failed: " + cause;
-      Announce(rule, {reader}, "");
+      Announce(rule, {reader, WriterOf(rule.direction)}, "");
       ch.readers.WakeAll();
       return;
     case FaultKind::kWriteError:
