@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/coverage.h"
 #include "conformance/subject.h"
 #include "model/clause.h"
 
@@ -71,6 +72,9 @@ struct Certificate {
   // Property programs stopped by the virtual time limit: judged only up to
   // it (what was pending then is undecided).
   int programs_cut_off = 0;
+  // What the property programs reached, class by class (issue 10: a gap in
+  // what the suite exercises shows up as a zero, not as silence).
+  Coverage coverage;
   std::vector<ClauseResult> clauses;  // one per clause, in spec order
   std::vector<Crash> crashes;
   std::vector<Observation> observations;

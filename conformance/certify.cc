@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "conformance/coverage.h"
 #include "conformance/isolate.h"
 #include "conformance/mutants.h"
 #include "conformance/observe.h"
@@ -32,7 +33,8 @@ struct CaseOutcome {
   Evidence evidence = Evidence::kExact;
   int programs = 0;  // property programs that ran (the "programs" case)
   std::vector<std::pair<Clause, Counterexample>> violations;
-  int cut_off = 0;  // executions stopped by the virtual time limit
+  int cut_off = 0;    // executions stopped by the virtual time limit
+  Coverage coverage;  // what the property programs reached
   std::vector<Observation> observations;  // an observation case's
   std::string error;  // the case could not run, or crashed: why
 };
@@ -44,6 +46,7 @@ nlohmann::json ToJson(const CaseOutcome& outcome) {
   out["programs"] = outcome.programs;
   out["error"] = outcome.error;
   out["cut_off"] = outcome.cut_off;
+  out["coverage"] = outcome.coverage.ToJson();
   out["observations"] = nlohmann::json::array();
   for (const Observation& observation : outcome.observations) {
     out["observations"].push_back(
@@ -69,6 +72,10 @@ CaseOutcome FromJson(const nlohmann::json& in) {
   outcome.programs = in.at("programs").get<int>();
   outcome.error = in.at("error").get<std::string>();
   outcome.cut_off = in.at("cut_off").get<int>();
+  if (const std::optional<Coverage> coverage =
+          Coverage::FromJson(in.at("coverage").get<std::string>())) {
+    outcome.coverage = *coverage;
+  }
   for (const auto& o : in.at("observations")) {
     outcome.observations.push_back(Observation{
         o.at("name").get<std::string>(), o.at("result").get<std::string>()});
@@ -99,6 +106,33 @@ std::string Trim(std::string text, std::size_t max = 6000) {
     text += "\n... (cut; replay to see all)\n";
   }
   return text;
+}
+
+// The coverage class that shows a clause's protected behaviour happened,
+// where one exists (conformance/coverage.h).
+std::optional<CoverageClass> ReachedClass(Clause clause) {
+  switch (clause) {
+    case Clause::kR7:
+      return CoverageClass::kReadAfterEof;
+    case Clause::kW2:
+      return CoverageClass::kWriteReturnedClosed;
+    case Clause::kW3:
+      return CoverageClass::kWritevDelivered;
+    case Clause::kC2:
+      return CoverageClass::kReadEof;
+    case Clause::kC3:
+      return CoverageClass::kHalfCloseWithData;
+    case Clause::kC4:
+      return CoverageClass::kCloseWaitedForPeer;
+    case Clause::kC5:
+      return CoverageClass::kBothClosesReturned;
+    case Clause::kX1:
+      return CoverageClass::kDataBothWays;
+    case Clause::kE1:
+      return CoverageClass::kFaultFired;
+    default:
+      return std::nullopt;
+  }
 }
 
 // Which clause a violation is evidence against, and against which side.
@@ -344,6 +378,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   // out of the case, which reports it as a crash.
   std::exception_ptr escaped;
   int cut_off = 0;
+  Coverage coverage;
   const auto property = [&] {
     const Program program = *GenProgram();
     if (escaped) std::rethrow_exception(escaped);
@@ -362,6 +397,8 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
     Execution execution = std::move(*run);
     ++runs;
     if (execution.cut_off()) ++cut_off;
+    // What the generated programs reached (not the shrinking re-runs).
+    if (!failing) coverage.Add(CoverageOf(program, execution));
     if (execution.evidence() == Evidence::kBounded)
       evidence = Evidence::kBounded;
     if (!execution.ok()) {
@@ -385,6 +422,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
   outcome.evidence = evidence;
   outcome.programs = runs;
   outcome.cut_off = cut_off;
+  outcome.coverage = coverage;
   if (failing && failing_execution) {
     // The last failing run is RapidCheck's minimal (shrunk) program.
     AddViolations(outcome, *failing_execution, "programs", failing->ToString(),
@@ -537,6 +575,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
            Replay(options, flow, "programs"), {});
     certificate.programs_run = outcome.programs;
     certificate.programs_cut_off = outcome.cut_off;
+    certificate.coverage = outcome.coverage;
     for (ClauseResult& result : certificate.clauses)
       result.programs = outcome.programs - outcome.cut_off;
     report("programs: " + std::to_string(outcome.programs) + " run, " +
@@ -610,10 +649,36 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       result.note = options.only.empty()
                         ? "not exercised: no program or scenario ran for it"
                         : "not exercised in this run (see --only)";
+    } else if (const std::optional<CoverageClass> reached =
+                   ReachedClass(result.clause);
+               reached && result.scenarios == 0 &&
+               certificate.coverage.programs > 0 &&
+               certificate.coverage.count(*reached) == 0) {
+      // No vacuous PASS: the programs ran, but never did what the clause
+      // protects (no Eof read for C2, no fault for E1, ...).
+      result.verdict = Verdict::kNotReached;
+      result.note =
+          "0 of " + std::to_string(certificate.coverage.programs) +
+          " programs reached it (" +
+          std::string(
+              CoverageClasses()[static_cast<int>(*reached)].description) +
+          ") and no scenario for it ran";
     } else {
       result.note = std::to_string(result.programs) + " programs, " +
                     std::to_string(result.scenarios) + " scenarios; evidence " +
                     std::string(EvidenceName(certificate.evidence));
+      if (const std::optional<CoverageClass> shown_by =
+              ReachedClass(result.clause);
+          shown_by && certificate.coverage.programs > 0) {
+        result.note += "; reached by " +
+                       std::to_string(certificate.coverage.count(*shown_by)) +
+                       " programs";
+      }
+      if ((result.clause == Clause::kC3 || result.clause == Clause::kC4) &&
+          certificate.coverage.programs > 0) {
+        result.note += "; longest half-close held " +
+                       FormatTime(certificate.coverage.longest_half_close);
+      }
     }
   }
   certificate.seconds =

@@ -81,6 +81,10 @@ TEST_P(FlowcheckConformance, Case) {
                   << "\n  replay: " << crash.replay;
   }
   if (!certificate.crashes.empty()) FAIL() << table;
+  if (test_case.part == "programs") {
+    // What the programs reached, in the log (a zero is a gap in the suite).
+    std::cout << certificate.coverage.ToString();
+  }
   if (test_case.part == "observations") {
     // Spec-silent: reported, never judged. The test still fails unless
     // every observation ran and described what it saw; each result goes

@@ -164,6 +164,7 @@ std::string Json(const Certificate& c) {
   out["evidence"] = c.evidence == Evidence::kExact ? "exact" : "bounded";
   out["programs_run"] = c.programs_run;
   out["programs_cut_off"] = c.programs_cut_off;
+  out["coverage"] = nlohmann::json::parse(c.coverage.ToJson());
   out["scenarios_run"] = c.scenarios_run;
   out["seconds"] = c.seconds;
   out["passed"] = c.passed();

@@ -63,6 +63,9 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
   --case-memory=SIZE
                     the address-space limit of each isolated case, e.g.
                     2GiB (default 4GiB; 0: none; not under ASan/TSan)
+  --stats           after each flow, print to stderr how many property
+                    programs reached each behaviour class and clause
+                    (a gap in what the suite exercises shows as a zero)
   --quiet           no progress lines on stderr
   --list            list flows, parts and mutants, then exit
   -h, --help        this text
@@ -126,6 +129,7 @@ constexpr FlagSpec kFlags[] = {
     {"--watchdog", true},
     {"--virtual-time-limit", true},
     {"--case-memory", true},
+    {"--stats", false},
     {"--quiet", false},
     {"--list", false},
     {"--help", false},
@@ -154,6 +158,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   std::string mutant_name;
   std::optional<std::string> plan_text;
   bool quiet = false;
+  bool stats = false;
   conformance::CertifyOptions options;
   options.isolate = true;
   const auto parsed_flags = ParseFlags(args, kFlags);
@@ -172,6 +177,8 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       return kExitPassed;
     } else if (name == "--quiet") {
       quiet = true;
+    } else if (name == "--stats") {
+      stats = true;
     } else if (name == "--no-isolate") {
       options.isolate = false;
     } else if (name == "--flow") {
@@ -323,6 +330,10 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
         conformance::Certify(certified, flow_options);
     certificate.flow = flow.name;
     all_passed &= certificate.passed();
+    if (stats) {
+      err << "[" << flow.name << "] what the property programs reached:\n"
+          << certificate.coverage.ToString();
+    }
     const std::string report = conformance::RenderReport(certificate, *format);
     const std::string_view verdict =
         certificate.passed() ? "it passed" : "it failed";
