@@ -24,8 +24,11 @@ TEST_P(ExtremePlanTest, NeverFailsTheSimulatedFlow) {
   CertifyOptions options;
   options.programs = 5;
   options.isolate = false;  // a crash here should show its stack
-  options.only = {"programs", "R5.drain-before-eof", "C1.close-flushes",
-                  "C4.close-waits-for-peer", "C5.both-closes-return",
+  options.only = {"programs",
+                  "R5.drain-before-eof",
+                  "C1.close-flushes",
+                  "C4.close-waits-for-peer",
+                  "C5.both-closes-return",
                   "E1.reset-mid-transfer"};
   const Certificate certificate =
       Certify(SimFlowUnderPlan(parsed.plan()), options);
