@@ -38,7 +38,10 @@ TEST_P(ExtremePlanTest, NeverFailsTheSimulatedFlow) {
   EXPECT_TRUE(certificate.crashes.empty()) << table;
   for (const ClauseResult& result : certificate.clauses) {
     if (result.verdict == Verdict::kNotReached) {
-      EXPECT_NE(result.note.find("virtual time limit"), std::string::npos)
+      // Stopped by the virtual time limit, or never reached by the few
+      // programs this test runs -- never FAIL.
+      EXPECT_TRUE(result.note.find("virtual time limit") != std::string::npos ||
+                  result.note.find("programs reached it") != std::string::npos)
           << result.note;
     }
   }
