@@ -125,6 +125,13 @@ std::string Where(const SharedState& shared) {
 #else
   (void)limits;
 #endif
+#ifdef FLOWCHECK_SANITIZED_MEMORY
+  // ASan/TSan turn a fatal signal into a report and exit(1), which would
+  // read as "exited with status 1": let the signal kill the child, as in
+  // other builds, so the crash line names it. (Their reports of memory
+  // errors, which are not signals, still print.)
+  for (int fatal : {SIGSEGV, SIGBUS, SIGFPE, SIGILL}) signal(fatal, SIG_DFL);
+#endif
   std::atexit(OnExitInChild);
   std::set_terminate(OnTerminateInChild);
   std::string frame;
