@@ -11,14 +11,6 @@
 namespace flowcheck::conformance {
 namespace {
 
-// The bytes a writer sends: position-dependent, consecutive bytes differ.
-Buffer PatternBuffer(std::uint64_t seed, Side side, std::uint64_t& offset,
-                     std::uint32_t size) {
-  std::string bytes(size, '\0');
-  for (char& c : bytes) c = PatternByte(seed, side, offset++);
-  return Buffer::FromString(std::move(bytes));
-}
-
 // What the tasks of one program run share.
 struct ProgramRun {
   Runtime* runtime = nullptr;
@@ -184,18 +176,6 @@ std::string PendingLines(const RunReport& report) {
     out += "  I/O: " + io + "\n";
   }
   return out;
-}
-
-char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
-  // The history generator's stream (no pair of neighbouring bytes repeats
-  // within 32 KiB: a lost, repeated or reordered byte always shows), shifted
-  // per 32 KiB block and per seed so that the whole pattern repeats only
-  // after 8 MiB -- a flow that drops or repeats exactly one period of bytes
-  // cannot pass for a correct one.
-  const std::uint64_t block = offset / kGeneratedUniquePairsBytes;
-  return static_cast<char>(
-      static_cast<unsigned char>(GeneratedByte(side, offset)) + block * 97 +
-      seed % 97);
 }
 
 namespace {
@@ -404,6 +384,13 @@ Execution RunProgram(Subject& subject, const Program& original,
         }
       },
       limits);
+}
+
+Buffer PatternBuffer(std::uint64_t seed, Side side, std::uint64_t& offset,
+                     std::uint32_t size) {
+  Buffer bytes = Buffer::FromString(PatternBytes(seed, side, offset, size));
+  offset += size;
+  return bytes;
 }
 
 }  // namespace flowcheck::conformance

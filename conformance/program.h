@@ -180,8 +180,11 @@ Execution RunProgram(Subject& subject, const Program& program,
 // ("  task 'A-reader' waits on ..."), for counterexamples.
 std::string PendingLines(const RunReport& report);
 
-// The pattern byte at `offset` of the stream written by `side`.
-char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset);
+// The next `size` bytes of the pattern `side` writes under `seed`
+// (PatternBytes in model/history_gen.h), starting at `offset`, which
+// advances past them.
+Buffer PatternBuffer(std::uint64_t seed, Side side, std::uint64_t& offset,
+                     std::uint32_t size);
 
 }  // namespace flowcheck::conformance
 

@@ -26,13 +26,6 @@ std::function<Execution(Subject&, std::uint64_t, const RunLimits&)> ProgramCase(
       };
 }
 
-Buffer Pattern(std::uint64_t seed, Side side, std::uint64_t& offset,
-               std::uint32_t size) {
-  std::string bytes(size, '\0');
-  for (char& c : bytes) c = PatternByte(seed, side, offset++);
-  return Buffer::FromString(std::move(bytes));
-}
-
 // Reads until `count` bytes arrived (or Eof / an error).
 Task<void> ReadBytes(Flow& flow, std::uint64_t count) {
   std::uint64_t got = 0;
@@ -61,7 +54,7 @@ Execution DeliveredWithoutClose(Subject& subject, std::uint64_t seed,
         auto writer = [](std::uint64_t s, Flow& flow) -> Task<void> {
           std::uint64_t offset = 0;
           for (int i = 0; i < 3; ++i) {
-            co_await flow.write(Pattern(s, Side::kA, offset, 1000));
+            co_await flow.write(PatternBuffer(s, Side::kA, offset, 1000));
           }
         };
         runtime.spawn(writer(seed, a), "A-writer");
@@ -89,7 +82,7 @@ Execution PingPong(Subject& subject, std::uint64_t seed,
         auto pinger = [](std::uint64_t s, Flow& flow) -> Task<void> {
           std::uint64_t offset = 0;
           for (int i = 0; i < 1000; ++i) {
-            if (!(co_await flow.write(Pattern(s, Side::kA, offset, 1)))
+            if (!(co_await flow.write(PatternBuffer(s, Side::kA, offset, 1)))
                      .is_ok()) {
               co_return;
             }
@@ -104,7 +97,7 @@ Execution PingPong(Subject& subject, std::uint64_t seed,
             ReadResult result = co_await flow.read();
             if (!result.is_data()) break;
             for (std::size_t i = 0; i < result.data().size(); ++i) {
-              if (!(co_await flow.write(Pattern(s, Side::kB, offset, 1)))
+              if (!(co_await flow.write(PatternBuffer(s, Side::kB, offset, 1)))
                        .is_ok()) {
                 co_return;
               }
@@ -129,7 +122,7 @@ Execution ResetMidTransfer(Subject& subject, std::uint64_t seed,
           std::uint64_t offset = 0;
           for (int i = 0; i < 20; ++i) {
             if (i == 5) w.inject_reset();
-            if (!(co_await flow.write(Pattern(s, Side::kA, offset, 4096)))
+            if (!(co_await flow.write(PatternBuffer(s, Side::kA, offset, 4096)))
                      .is_ok()) {
               break;
             }

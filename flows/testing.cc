@@ -17,20 +17,6 @@ void PrintTo(const Transport& transport, std::ostream* os) {
 
 namespace testing {
 
-std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
-                        std::size_t size) {
-  std::string bytes(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    const std::uint64_t position = offset + i;
-    // One SplitMix64 output per 8 bytes of the stream, keyed by the stream
-    // number and the block index.
-    std::uint64_t block = (stream << 48) ^ (position / 8);
-    bytes[i] =
-        static_cast<char>(sim::SplitMix64(block) >> (8 * (position % 8)));
-  }
-  return bytes;
-}
-
 int CountOpenFds() {
   DIR* directory = opendir("/proc/self/fd");
   if (directory == nullptr) return -1;

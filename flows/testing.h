@@ -23,6 +23,7 @@
 #include "flows/stream_flow.h"
 #include "model/checker.h"
 #include "model/history.h"
+#include "model/history_gen.h"
 #include "model/recorder.h"
 
 namespace flowcheck::flows {
@@ -37,19 +38,13 @@ namespace testing {
 // Bazel's test timeout.
 inline constexpr Duration kTestWatchdog = std::chrono::seconds(40);
 
-// Bytes [offset, offset + size) of the endless pseudo-random byte stream
-// number `stream`: different streams, and different offsets of one
-// stream, differ, so a lost, duplicated or reordered chunk shows.
-//
-// A second byte-pattern generator besides conformance::PatternByte (which
-// builds on model's GeneratedByte), kept on purpose for now: PatternByte
-// lives in conformance/, a layer above flows/, so flows/ tests cannot use
-// it; and this stream does not repeat (sim::SplitMix64 words keyed by the
-// stream number and the 8-byte block), where PatternByte repeats after
-// 8 MiB. When PatternByte moves down to model/history_gen.h, this should
-// become a loop over it.
-std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
-                        std::size_t size);
+// The bytes a stream test writes: stream number `stream` is the pattern
+// PatternBytes(stream, Side::kA, ...) of model/history_gen.h, the one
+// pattern all tests share, so a lost, duplicated or reordered chunk shows.
+inline std::string StreamBytes(std::uint64_t stream, std::uint64_t offset,
+                               std::size_t size) {
+  return PatternBytes(stream, Side::kA, offset, size);
+}
 
 // The number of open file descriptors of this process (entries of
 // /proc/self/fd, not counting the one used to list them); -1 if

@@ -198,6 +198,20 @@ char GeneratedByte(Side side, std::uint64_t offset) {
       256);
 }
 
+char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
+  const std::uint64_t block = offset / kGeneratedUniquePairsBytes;
+  return static_cast<char>(
+      static_cast<unsigned char>(GeneratedByte(side, offset)) + block * 97 +
+      seed % 97);
+}
+
+std::string PatternBytes(std::uint64_t seed, Side side, std::uint64_t offset,
+                         std::size_t size) {
+  std::string bytes(size, '\0');
+  for (char& c : bytes) c = PatternByte(seed, side, offset++);
+  return bytes;
+}
+
 std::string Script::ToString() const {
   std::string out;
   for (const ScriptEvent& event : events) {

@@ -15,6 +15,7 @@
 #ifndef FLOWCHECK_MODEL_HISTORY_GEN_H_
 #define FLOWCHECK_MODEL_HISTORY_GEN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -57,6 +58,20 @@ class ChoiceSource {
 // length (at most 16 bytes per step).
 inline constexpr std::uint64_t kGeneratedUniquePairsBytes = 128 * 256;
 char GeneratedByte(Side side, std::uint64_t offset);
+
+// PatternByte(), PatternBytes()
+//
+// The one byte pattern every test, program, scenario, fuzzer and benchmark
+// writes: byte `offset` of the stream `side` writes under `seed`. It is
+// GeneratedByte's stream, shifted per 32 KiB block and per seed, so no pair
+// of neighbouring bytes repeats within 32 KiB and the whole repeats only
+// after 8 MiB -- a flow that drops or repeats exactly one period of bytes
+// cannot pass for a correct one -- and streams of different seeds (mod 97)
+// or sides differ at every offset. PatternBytes returns bytes
+// [offset, offset + size) of that stream.
+char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset);
+std::string PatternBytes(std::uint64_t seed, Side side, std::uint64_t offset,
+                         std::size_t size);
 
 // One event of a script: an invocation, a completion or a fault.
 struct ScriptEvent {
