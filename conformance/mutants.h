@@ -42,12 +42,7 @@ struct Mutant {
 // Every mutant of the zoo (at least one per MUST clause).
 const std::vector<Mutant>& AllMutants();
 
-// Mutants the checker cannot catch yet because a clause still lacks the
-// judgement they need (e.g. E1 "eventually": Ok forever after a reset).
-// Not in AllMutants(); each names what it waits for in its description.
-const std::vector<Mutant>& MutantsAwaitingJudgement();
-
-// The mutant called `name` (in AllMutants or awaiting judgement), or null.
+// The mutant called `name`, or null.
 const Mutant* FindMutant(const std::string& name);
 
 // "R5_eof_before_drain": a name for tests parameterized over the zoo.

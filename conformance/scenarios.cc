@@ -120,12 +120,15 @@ Execution ResetMidTransfer(Subject& subject, std::uint64_t seed,
         auto writer = [](std::uint64_t s, Flow& flow,
                          Subject& w) -> Task<void> {
           std::uint64_t offset = 0;
-          for (int i = 0; i < 20; ++i) {
+          // After the first failed write, three more: a broken connection
+          // stays broken (E1), so they must fail too.
+          int after_failure = -1;
+          for (int i = 0; i < 20 && after_failure < 3; ++i) {
             if (i == 5) w.inject_reset();
-            if (!(co_await flow.write(PatternBuffer(s, Side::kA, offset, 4096)))
-                     .is_ok()) {
-              break;
-            }
+            const bool ok =
+                (co_await flow.write(PatternBuffer(s, Side::kA, offset, 4096)))
+                    .is_ok();
+            if (after_failure >= 0 || !ok) ++after_failure;
           }
           // No close: after the reset, nothing may pass for one (R6).
         };
@@ -270,9 +273,9 @@ std::vector<Scenario> Build() {
   add("X1.ping-pong", "1,000 round trips of one byte, then both close",
       {Clause::kX1}, PingPong, false, std::chrono::seconds(20));
   add("E1.reset-mid-transfer",
-      "the connection is reset after A's 5th write: every pending and later "
-      "operation "
-      "fails with a described error, none hangs, no fake Eof",
+      "the connection is reset after A's 5th write, and A writes on past the "
+      "first failure: every pending and later operation fails with a "
+      "described error, none hangs, no fake Eof, no Ok once it failed",
       {Clause::kE1, Clause::kR6}, ResetMidTransfer, /*needs_reset=*/true);
   return all;
 }

@@ -619,9 +619,11 @@ class Checker {
 
   // E1, judged as "eventually": writes on `side` that returned Ok after a
   // fault on `side` broke the connection, while no operation on `side`
-  // reported the break. Beyond the real-time bounds (CheckOptions) at any
-  // end; at a quiescent or waited-out end, kE1QuiescentMinOkWrites of them
-  // with no report ever.
+  // reported the break since. Beyond the real-time bounds (CheckOptions)
+  // between two reports, at any end; at a quiescent or waited-out end,
+  // kE1QuiescentMinOkWrites of them with no report ever, or invoked after
+  // the first report: a reported break does not heal, so an endpoint that
+  // reported it and then accepts writes again is accepting into the void.
   void CheckAcceptedAfterBreak(Side side) {
     const FaultRecord* fault = nullptr;
     for (const FaultRecord& record : history_.faults()) {
@@ -632,31 +634,42 @@ class Checker {
     }
     if (fault == nullptr) return;
     const std::int64_t broke = fault->seq;
-    std::int64_t first_report = kNever;
+    std::vector<const Operation*> reports;
     std::vector<const Operation*> accepted;
     for (const Operation& op : history_.operations()) {
       if (op.side != side || !op.completed() || *op.complete_seq < broke) {
         continue;
       }
       if (ReportsBreak(op, side)) {
-        first_report = std::min(first_report, *op.complete_seq);
+        reports.push_back(&op);
       } else if (op.is_write() && op.invoke_seq > broke &&
                  !ClosedBefore(side, op.invoke_seq)) {  // else W2's
         accepted.push_back(&op);
       }
     }
-    std::sort(accepted.begin(), accepted.end(),
-              [](const Operation* a, const Operation* b) {
-                return *a->complete_seq < *b->complete_seq;
-              });
+    const auto by_completion = [](const Operation* a, const Operation* b) {
+      return *a->complete_seq < *b->complete_seq;
+    };
+    std::sort(accepted.begin(), accepted.end(), by_completion);
+    std::sort(reports.begin(), reports.end(), by_completion);
     const std::string s(SideName(side));
     const std::string where = "at event " + std::to_string(broke) + " (\"" +
                               fault->name + "\" on " + s + ")";
+    // The bounds, counted from the break or the latest report before each
+    // accepted write.
+    std::size_t next_report = 0;
+    const Operation* last_report = nullptr;
     std::int64_t count = 0;
     std::uint64_t bytes = 0;
     std::vector<int> ids;
     for (const Operation* op : accepted) {
-      if (*op->complete_seq > first_report) break;
+      while (next_report < reports.size() &&
+             *reports[next_report]->complete_seq < *op->complete_seq) {
+        last_report = reports[next_report++];
+        count = 0;
+        bytes = 0;
+        ids.clear();
+      }
       ++count;
       bytes += op->write_size();
       ids.push_back(op->id);
@@ -664,11 +677,15 @@ class Checker {
           bytes <= options_.e1_accept_bound_bytes) {
         continue;
       }
+      const std::string since = last_report == nullptr
+                                    ? "since the connection broke " + where
+                                    : "since " + Op(last_report->id) +
+                                          " reported the connection broken " +
+                                          where;
       Report(Clause::kE1, {op->id, ids.front()}, *op->complete_seq,
              s + "'s " + std::string(OpKindName(op->kind)) + " " + Op(op->id) +
                  " returned Ok: " + std::to_string(count) + " writes, " +
-                 std::to_string(bytes) +
-                 " bytes, accepted since the connection broke " + where +
+                 std::to_string(bytes) + " bytes, accepted " + since +
                  " (from " + Op(ids.front()) + " on), with no operation on " +
                  s + " reporting the break in between. That is more than " +
                  std::to_string(options_.e1_accept_bound_ops) + " writes or " +
@@ -680,22 +697,46 @@ class Checker {
     }
     const bool final_end = history_.end() == HistoryEnd::kQuiescent ||
                            history_.end() == HistoryEnd::kWaitedOut;
-    if (!final_end || first_report != kNever ||
-        count < kE1QuiescentMinOkWrites) {
+    if (!final_end) return;
+    // At the end: with no report, every accepted write; after a report,
+    // those invoked once it had completed (a broken connection does not
+    // heal, so the endpoint knew).
+    const std::int64_t reported =
+        reports.empty() ? broke : *reports.front()->complete_seq;
+    std::vector<int> after;
+    std::uint64_t after_bytes = 0;
+    for (const Operation* op : accepted) {
+      if (op->invoke_seq < reported) continue;
+      after.push_back(op->id);
+      after_bytes += op->write_size();
+    }
+    if (static_cast<std::int64_t>(after.size()) < kE1QuiescentMinOkWrites) {
       return;
     }
-    std::vector<int> ops = {ids.back()};
-    ops.insert(ops.end(), ids.begin(), ids.end() - 1);
+    std::vector<int> ops = {after.back()};
+    ops.insert(ops.end(), after.begin(), after.end() - 1);
+    const std::string kept = s + "'s writes kept returning Ok -- " +
+                             std::to_string(after.size()) + " writes, " +
+                             std::to_string(after_bytes) + " bytes (" +
+                             OpList(after) + ") --";
+    if (reports.empty()) {
+      Report(Clause::kE1, std::move(ops), kNever - 1,
+             "After the connection broke " + where + ", " + kept +
+                 " and no operation on " + s +
+                 " ever reported the broken connection (no read or write "
+                 "error, no Closed) by the end of the history. Writes "
+                 "may be accepted for a while after a reset, but the "
+                 "endpoint must eventually report it: bytes accepted after "
+                 "the break can never arrive.");
+      return;
+    }
+    ops.push_back(reports.front()->id);
     Report(Clause::kE1, std::move(ops), kNever - 1,
-           "After the connection broke " + where + ", " + s +
-               "'s writes kept returning Ok -- " + std::to_string(count) +
-               " writes, " + std::to_string(bytes) + " bytes (" + OpList(ids) +
-               ") -- and no operation on " + s +
-               " ever reported the broken connection (no read or write "
-               "error, no Closed) by the end of the history. Writes "
-               "may be accepted for a while after a reset, but the endpoint "
-               "must eventually report it: bytes accepted after the break can "
-               "never arrive.");
+           "The connection broke " + where + " and " + Op(reports.front()->id) +
+               " on " + s + " reported it; after that " + kept +
+               ". A broken connection does not heal: once an endpoint "
+               "reported it, its later writes must fail too (bytes "
+               "accepted now can never arrive).");
   }
 
   // C4: a close that returned before the peer called close.

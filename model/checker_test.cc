@@ -203,7 +203,7 @@ TEST(CheckerAccepts, AFewWritesAcceptedAfterAResetThenAnError) {
   h.Write(A, "def");
   h.Write(A, "ghi");
   h.Write(A, "jkl", WriteResult::Failure(ResetError()));
-  h.Write(A, "mno");  // once reported, later Ok writes are not E1's concern
+  h.Write(A, "mno");  // one Ok write after the report: excused, as below
   const CheckResult result = h.Quiescent();
   EXPECT_TRUE(result.ok()) << result.ToString();
 }
@@ -491,6 +491,46 @@ TEST(CheckerRejects, E1WritesKeepReturningOkAfterAReset) {
       << text;
   EXPECT_NE(text.find("no operation on A ever reported"), std::string::npos)
       << text;
+}
+
+TEST(CheckerRejects, E1WritesReturnOkAgainAfterTheBreakWasReported) {
+  // A broken connection does not heal: an endpoint that reported the reset
+  // and then accepts write after write with Ok is accepting into the void.
+  Builder h;
+  const std::int64_t reset = h.Reset();
+  const int report = h.Write(A, "abc", WriteResult::Failure(ResetError()));
+  const int w1 = h.Write(A, "de");
+  const int w2 = h.Write(A, "fgh");
+  const CheckResult result = h.Quiescent();
+  ExpectOnly(result, Clause::kE1, w2);
+  EXPECT_EQ(result.violations[0].operations,
+            (std::vector<int>{w2, w1, report}));
+  const std::string text = result.violations[0].ToString();
+  EXPECT_NE(
+      text.find("The connection broke at event " + std::to_string(reset) +
+                " (\"reset\" on A) and #" + std::to_string(report) +
+                " on A reported it; after "
+                "that A's writes kept returning Ok -- 2 writes, 5 bytes (#" +
+                std::to_string(w1) + " #" + std::to_string(w2) + ")"),
+      std::string::npos)
+      << text;
+  // A later report does not excuse them: the reader's error below came
+  // after the writes, but the endpoint had already told its caller.
+  Builder late;
+  late.Reset();
+  const int read = late.StartRead(A);
+  late.Write(A, "abc", WriteResult::Failure(ResetError()));
+  late.Write(A, "de");
+  const int late_w2 = late.Write(A, "fgh");
+  late.Done(read, ReadResult::Failure(ResetError()));
+  ExpectOnly(late.Quiescent(), Clause::kE1, late_w2);
+  // Cut off, the same history is undecided: the flow might still report.
+  Builder g;
+  g.Reset();
+  g.Write(A, "abc", WriteResult::Failure(ResetError()));
+  g.Write(A, "de");
+  g.Write(A, "fgh");
+  EXPECT_TRUE(g.CutOff().ok());
 }
 
 TEST(CheckerRejects, E1WritesKeepReturningOkAfterAResetWaitedOut) {
