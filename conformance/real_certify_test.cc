@@ -53,10 +53,8 @@ TEST_P(RealMutantTest, IsCaughtOnItsClause) {
   const Certificate certificate = Certify(Mutate(base, mutant), options);
   EXPECT_TRUE(mutant.CaughtBy(certificate.failed_clauses()))
       << mutant.name << " should fail " << ClauseId(mutant.clause) << "\n"
-      << RenderReport(
-             certificate,
-             ReportFormat::kTable);  // Where the evidence cannot tell the
-                                     // mutant's clause from another (C1 or
+      << RenderReport(certificate, ReportFormat::kTable);
+  // Where the evidence cannot tell the mutant's clause from another (C1 or
   // R5: the bytes never arrived), both rows say so; neither is PASS.
   EXPECT_NE(certificate.result(mutant.clause).verdict, Verdict::kPass)
       << mutant.name << " left its own clause " << ClauseId(mutant.clause)
