@@ -5,6 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "flow/check.h"
+
 namespace flowcheck::conformance {
 namespace {
 
@@ -732,6 +734,7 @@ FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
   for (const Entry& entry : Zoo()) {
     if (entry.mutant.name == mutant.name) wrap = entry.wrap;
   }
+  FLOWCHECK_CHECK(wrap != nullptr, "Mutate: a mutant not in the zoo");
   FlowUnderTest mutated;
   mutated.name = base.name + "+" + mutant.name;
   mutated.description = base.description + ", mutated: " + mutant.description;

@@ -106,19 +106,6 @@ std::string Table(const Certificate& c) {
   return out;
 }
 
-std::string MarkdownEscape(std::string text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '|')
-      out += "\\|";
-    else if (ch == '\n')
-      out += "<br>";
-    else
-      out += ch;
-  }
-  return out;
-}
-
 std::string Markdown(const Certificate& c) {
   std::string out = "# flowcheck certificate: `" + c.flow + "`\n\n";
   if (!c.description.empty()) out += c.description + "\n\n";
@@ -200,38 +187,6 @@ std::string Json(const Certificate& c) {
   return out.dump(2) + "\n";
 }
 
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' &&
-            ch != '\r') {
-          out += '?';
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out;
-}
-
 std::string Junit(const Certificate& c) {
   int failures = 0;
   int skipped = 0;
@@ -285,6 +240,51 @@ std::string Junit(const Certificate& c) {
 }
 
 }  // namespace
+
+std::string MarkdownEscape(std::string text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '|')
+      out += "\\|";
+    else if (ch == '\n')
+      out += "<br>";
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    switch (ch) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' &&
+            ch != '\r') {
+          out += '?';
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
 
 std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "table") return ReportFormat::kTable;

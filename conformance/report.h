@@ -28,6 +28,13 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name);
 // The certificate in `format`. Never fails.
 std::string RenderReport(const Certificate& certificate, ReportFormat format);
 
+// For other reports in these formats (conformance/kill_matrix.h): `text`
+// escaped for XML 1.0 text and attributes (control characters other than
+// tab and newlines become '?'), and for a Markdown table cell ('|'
+// escaped, newlines as <br>).
+std::string XmlEscape(const std::string& text);
+std::string MarkdownEscape(std::string text);
+
 }  // namespace flowcheck::conformance
 
 #endif  // FLOWCHECK_CONFORMANCE_REPORT_H_

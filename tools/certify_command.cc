@@ -1,12 +1,14 @@
 #include "tools/certify_command.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
 
 #include "conformance/builtin.h"
 #include "conformance/certify.h"
+#include "conformance/kill_matrix.h"
 #include "conformance/mutants.h"
 #include "conformance/report.h"
 #include "conformance/scenarios.h"
@@ -27,8 +29,13 @@ constexpr std::string_view kUsage =
 Certifies flows against the contract (docs/spec.md): property programs
 (RapidCheck, shrunk to a minimal counterexample), one or more named
 scenarios per clause, and spec-silent observations. Prints one verdict per
-clause -- PASS, FAIL or NOT APPLICABLE -- with a counterexample and a replay
-command for each FAIL.
+clause -- PASS (exercised, and it held), FAIL, NOT APPLICABLE, NOT REACHED
+or CRASH -- with a counterexample and a replay command for each FAIL.
+
+With --mutants it prints a kill matrix instead: the flow certified as it
+is (the baseline), then every mutant of the zoo wrapped around it, one row
+per mutant and one column per clause -- what the suite would catch if the
+flow broke in each of these ways.
 
 flags (a value follows '=' or comes as the next argument: --flow sim):
   --flow=NAME       the flow to certify, or 'all' (default: all);
@@ -49,6 +56,10 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
                     e.g. --plan='latency=1ms..5ms split=1..64; reset a>b after=4KiB'
   --mutant=NAME     certify a deliberately broken variant of the flow
                     (the mutant zoo, --list shows them): see a FAIL
+  --mutants         the kill matrix: certify the flow, then every mutant
+                    over it (without shrinking; each row has a replay
+                    line). Exit 1 if a mutant survived or was caught only
+                    on other clauses while its own said PASS
   --no-isolate      run cases in this process (default: each case in a
                     child process, bounded in time and memory, so a crash,
                     an exit() or a hang is a CRASH line naming the case)
@@ -71,8 +82,10 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
   -h, --help        this text
 
 exit status:
-  0  every certified flow passed
-  1  some clause failed or a case crashed
+  0  every certified flow passed (--mutants: every applicable mutant was
+     caught on its clause, or killed by a crash)
+  1  some clause failed or a case crashed (--mutants: a mutant survived,
+     or was caught only elsewhere)
   2  bad usage, or an --output path that cannot be written (a directory,
      a device, a FIFO, a missing or read-only directory); nothing was
      certified
@@ -117,23 +130,15 @@ int Usage(std::ostream& err, const std::string& message) {
 }
 
 constexpr FlagSpec kFlags[] = {
-    {"--flow", true},
-    {"--seed", true},
-    {"--programs", true},
-    {"--only", true},
-    {"--format", true},
-    {"--output", true},
-    {"--plan", true},
-    {"--mutant", true},
-    {"--no-isolate", false},
-    {"--watchdog", true},
-    {"--virtual-time-limit", true},
-    {"--case-memory", true},
-    {"--stats", false},
-    {"--quiet", false},
-    {"--list", false},
-    {"--help", false},
-    {"-h", false},
+    {"--flow", true},        {"--seed", true},
+    {"--programs", true},    {"--only", true},
+    {"--format", true},      {"--output", true},
+    {"--plan", true},        {"--mutant", true},
+    {"--mutants", false},    {"--no-isolate", false},
+    {"--watchdog", true},    {"--virtual-time-limit", true},
+    {"--case-memory", true}, {"--stats", false},
+    {"--quiet", false},      {"--list", false},
+    {"--help", false},       {"-h", false},
 };
 
 // `pattern` with every "{flow}" replaced by `flow`.
@@ -159,6 +164,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   std::optional<std::string> plan_text;
   bool quiet = false;
   bool stats = false;
+  bool kill_matrix = false;
   conformance::CertifyOptions options;
   options.isolate = true;
   const auto parsed_flags = ParseFlags(args, kFlags);
@@ -179,6 +185,8 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       quiet = true;
     } else if (name == "--stats") {
       stats = true;
+    } else if (name == "--mutants") {
+      kill_matrix = true;
     } else if (name == "--no-isolate") {
       options.isolate = false;
     } else if (name == "--flow") {
@@ -267,6 +275,17 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     return Usage(err, "unknown flow '" + flow_name +
                           "'; the flows are:" + names + " (or all)");
   }
+  if (kill_matrix && !mutant_name.empty()) {
+    return Usage(err,
+                 "--mutants runs every mutant; it cannot be combined with "
+                 "--mutant=" +
+                     mutant_name);
+  }
+  if (kill_matrix && stats) {
+    return Usage(err,
+                 "--stats describes one certificate; it cannot be combined "
+                 "with --mutants");
+  }
   if (!mutant_name.empty()) {
     const conformance::Mutant* mutant = conformance::FindMutant(mutant_name);
     if (mutant == nullptr) {
@@ -325,18 +344,31 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       };
       err << "[" << flow.name << "] certifying: " << flow.description << "\n";
     }
-    FlowUnderTest certified = named;
-    conformance::Certificate certificate =
-        conformance::Certify(certified, flow_options);
-    certificate.flow = flow.name;
-    all_passed &= certificate.passed();
-    if (stats) {
-      err << "[" << flow.name << "] what the property programs reached:\n"
-          << certificate.coverage.ToString();
+    std::string report;
+    bool passed = false;
+    if (kill_matrix) {
+      conformance::CertifyOptions matrix_options = flow_options;
+      matrix_options.shrink = false;
+      matrix_options.progress = nullptr;
+      const conformance::KillMatrix matrix = conformance::RunKillMatrix(
+          named, conformance::AllMutants(), matrix_options,
+          quiet ? std::function<void(std::string_view)>()
+                : flow_options.progress);
+      passed = matrix.passed();
+      report = conformance::RenderKillMatrix(matrix, *format);
+    } else {
+      conformance::Certificate certificate =
+          conformance::Certify(named, flow_options);
+      certificate.flow = flow.name;
+      passed = certificate.passed();
+      if (stats) {
+        err << "[" << flow.name << "] what the property programs reached:\n"
+            << certificate.coverage.ToString();
+      }
+      report = conformance::RenderReport(certificate, *format);
     }
-    const std::string report = conformance::RenderReport(certificate, *format);
-    const std::string_view verdict =
-        certificate.passed() ? "it passed" : "it failed";
+    all_passed &= passed;
+    const std::string_view verdict = passed ? "it passed" : "it failed";
     if (!to_files) {
       out << report;
       if (flows.size() > 1) out << "\n";

@@ -80,6 +80,12 @@ expect certify-output-dash 0 "RESULT: PASS" -- certify "${cheap[@]}" --output=- 
 expect certify-help-exit-3 0 "3  a report could not be written" -- certify --help
 expect certify-several-outputs 2 "needs {flow} in the path" -- certify --output=x.json
 expect certify-sim-passes 0 "RESULT: PASS -- $clauses clauses hold" -- certify --flow=sim --programs=20 --quiet
+expect certify-mutants-with-mutant 2 "--mutants runs every mutant; it cannot be combined with --mutant=empty-data" -- certify --mutants --mutant=empty-data
+expect certify-mutants-with-stats 2 "cannot be combined with --mutants" -- certify --mutants --stats
+# The kill matrix over one scenario: the mutants that scenario catches are
+# caught, the rest survive it -- so the matrix fails, naming survivors.
+expect certify-mutants-one-scenario 1 "eof-before-drain              R5      .  .  .  .  X" -- certify --flow=sim-ideal --mutants --only=R5.drain-before-eof --quiet
+expect certify-mutants-json 1 '"schema": "flowcheck.kill-matrix/1"' -- certify --flow=sim-ideal --mutants --only=R7.eof-sticky --format=json --quiet
 expect certify-mutant-fails 1 "RESULT: FAIL -- 1 clauses violated: C4" -- certify --flow=sim-ideal --mutant=close-returns-early --only=C4.close-waits-for-peer --quiet
 expect certify-bad-plan 2 "column 13: unknown setting 'latencyy'" -- certify --flow=sim --plan='split=1..16 latencyy=5ms'
 expect certify-plan-needs-sim 2 "--plan applies to --flow=sim only" -- certify --flow=tcp --plan='split=1..4'
