@@ -200,6 +200,19 @@ std::vector<Scenario> Build() {
       ProgramCase(Make({{Write(1 << 20), Write(1 << 20), Write(1 << 20),
                          Write(1 << 20), Close()}},
                        {{Pause(20000), Close()}})));
+  {
+    // B is not reading when A closes: every byte is still in flight (in
+    // the link or B's buffer) at the close, so an Eof that jumps the queue
+    // shows even where the drain above outpaces the writer.
+    EndpointProgram slow_reader{{Pause(200000), Close()}};
+    slow_reader.read_pause_us = 50000;
+    add("R5.eof-after-buffered-bytes",
+        "A writes 100, 1 and 1000 bytes and closes while B is not reading; "
+        "B then reads slowly: all 1101 bytes, and only then Eof",
+        {Clause::kR5, Clause::kC1},
+        ProgramCase(Make({{Write(100), Write(1), Write(1000), Close()}},
+                         std::move(slow_reader))));
+  }
   add("R6.eof-only-after-close",
       "A writes, pauses, writes, pauses, then closes; B sees Eof only after "
       "the close",
