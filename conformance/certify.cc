@@ -91,7 +91,9 @@ CaseOutcome FromJson(const nlohmann::json& in) {
 
 std::string Replay(const CertifyOptions& options, const FlowUnderTest& flow,
                    const std::string& part) {
-  std::string line = options.replay_prefix + " --flow=" + flow.name +
+  std::string line = options.replay_prefix + " " +
+                     (options.replay_flow.empty() ? "--flow=" + flow.name
+                                                  : options.replay_flow) +
                      " --seed=" + std::to_string(options.seed) +
                      " --only=" + part;
   if (part == "programs")

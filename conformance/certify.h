@@ -72,6 +72,10 @@ struct CertifyOptions {
   std::vector<std::string> only;
   // How replay lines start; the flow, seed and part are appended.
   std::string replay_prefix = "bazel run //tools:flowcheck -- certify";
+  // How replay lines name the flow; empty: "--flow=" and its name. (A
+  // flow certified through a driver is named by its command:
+  // "--driver='python3 d.py'".)
+  std::string replay_flow;
   // Called with one line after each case (progress on long runs).
   std::function<void(std::string_view)> progress;
 };

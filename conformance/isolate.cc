@@ -64,6 +64,8 @@ std::string DescribeCurrentException() {
   std::string out = "threw " + name;
   try {
     throw;
+  } catch (const CaseAbandoned& e) {
+    return e.what();
   } catch (const std::exception& e) {
     out += std::string(": ") + e.what();
   } catch (...) {

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,14 @@ struct IsolationLimits {
   Duration total_limit = std::chrono::minutes(10);
   // The child's address-space limit in bytes (RLIMIT_AS); 0: none.
   std::uint64_t memory_bytes = std::uint64_t{4} << 30;
+};
+
+// Thrown by a case that cannot go on for a reason outside the flow under
+// test (its world broke: a driver process died or broke its protocol).
+// The case's CRASH line is the message alone, not "threw ...".
+class CaseAbandoned : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // How an isolated (or guarded, see RunGuarded) case ended.

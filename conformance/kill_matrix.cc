@@ -329,7 +329,9 @@ KillMatrix RunKillMatrix(
   for (const Mutant& mutant : mutants) {
     MutantRow row;
     row.mutant = mutant;
-    row.replay = options.replay_prefix + " --flow=" + flow.name +
+    row.replay = options.replay_prefix + " " +
+                 (options.replay_flow.empty() ? "--flow=" + flow.name
+                                              : options.replay_flow) +
                  " --mutant=" + mutant.name +
                  " --seed=" + std::to_string(options.seed);
     if (mutant.needs_reset && !flow.capabilities.inject_reset) {

@@ -729,22 +729,29 @@ const Mutant* FindMutant(const std::string& name) {
   return nullptr;
 }
 
-FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
+void MutatePair(const Mutant& mutant, Runtime& runtime,
+                std::unique_ptr<Flow>& a, std::unique_ptr<Flow>& b) {
   Wrap wrap;
   for (const Entry& entry : Zoo()) {
     if (entry.mutant.name == mutant.name) wrap = entry.wrap;
   }
-  FLOWCHECK_CHECK(wrap != nullptr, "Mutate: a mutant not in the zoo");
+  FLOWCHECK_CHECK(wrap != nullptr, "MutatePair: a mutant not in the zoo");
+  auto shared = std::make_shared<Shared>();
+  shared->runtime = &runtime;
+  a = wrap(std::move(a), Side::kA, shared);
+  b = wrap(std::move(b), Side::kB, shared);
+}
+
+FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
+  FLOWCHECK_CHECK(FindMutant(mutant.name) != nullptr,
+                  "Mutate: a mutant not in the zoo");
   FlowUnderTest mutated;
   mutated.name = base.name + "+" + mutant.name;
   mutated.description = base.description + ", mutated: " + mutant.description;
   mutated.capabilities = base.capabilities;
-  mutated.make = [make = base.make, wrap](std::uint64_t seed) {
+  mutated.make = [make = base.make, mutant](std::uint64_t seed) {
     Subject subject = make(seed);
-    auto shared = std::make_shared<Shared>();
-    shared->runtime = subject.runtime.get();
-    subject.a = wrap(std::move(subject.a), Side::kA, shared);
-    subject.b = wrap(std::move(subject.b), Side::kB, shared);
+    MutatePair(mutant, *subject.runtime, subject.a, subject.b);
     return subject;
   };
   return mutated;

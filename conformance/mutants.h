@@ -15,6 +15,7 @@
 #ifndef FLOWCHECK_CONFORMANCE_MUTANTS_H_
 #define FLOWCHECK_CONFORMANCE_MUTANTS_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,12 @@ const Mutant* FindMutant(const std::string& name);
 
 // "R5_eof_before_drain": a name for tests parameterized over the zoo.
 std::string MutantTestName(const Mutant& mutant);
+
+// Wraps the endpoints `a` and `b` of one pair running on `runtime` with
+// `mutant` (which must be in the zoo). The wrappers share a little state;
+// they must be destroyed before `runtime`.
+void MutatePair(const Mutant& mutant, Runtime& runtime,
+                std::unique_ptr<Flow>& a, std::unique_ptr<Flow>& b);
 
 // `base` with both endpoints of every pair wrapped by `mutant`.
 FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant);

@@ -348,6 +348,12 @@ Execution RunRecorded(Subject& subject, const Starter& start,
     runtime.DestroyTasks();
   }
   subject.faults->Listen(nullptr);
+  if (subject.world_failure) {
+    // Not the flow's verdict: the case ends as a CRASH line saying why.
+    if (std::optional<std::string> why = subject.world_failure()) {
+      throw CaseAbandoned(*why);
+    }
+  }
   execution.verdict = CheckHistory(history);
   return execution;
 }

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,7 @@ struct Subject {
     b.reset();
     inject_reset = nullptr;
     link_evidence = nullptr;
+    world_failure = nullptr;
     faults.reset();
     runtime.reset();
   }
@@ -123,6 +125,12 @@ struct Subject {
   // where the world cannot see it (real transports). Flows layered over
   // the simulated flow keep the simulated world's, so the blame is theirs.
   std::function<LinkEvidence(Side writer)> link_evidence;
+  // Why the world itself broke during the run, if it did -- not the flow:
+  // a driver process that died, hung at a handshake or broke its protocol
+  // (docs/driver-protocol.md). Asked after every run; a failure ends the
+  // case as a CRASH line with this sentence, never as a verdict on a
+  // clause. Empty: the world cannot break apart from its flow.
+  std::function<std::optional<std::string>()> world_failure;
 };
 
 // A flow implementation to certify: a name, what it can do, and a factory

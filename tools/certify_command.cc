@@ -8,6 +8,7 @@
 
 #include "conformance/builtin.h"
 #include "conformance/certify.h"
+#include "conformance/driver_subject.h"
 #include "conformance/kill_matrix.h"
 #include "conformance/mutants.h"
 #include "conformance/report.h"
@@ -40,6 +41,10 @@ flow broke in each of these ways.
 flags (a value follows '=' or comes as the next argument: --flow sim):
   --flow=NAME       the flow to certify, or 'all' (default: all);
                     --list shows the names
+  --driver=COMMAND  certify a flow written in any language, through a
+                    driver process speaking the driver protocol
+                    (docs/driver-protocol.md), started per case with
+                    /bin/sh, e.g. --driver='python3 my_driver.py'
   --seed=N          seed of the programs and scenarios (default 1)
   --programs=N      property programs that must pass (default 100)
   --only=A,B,...    run only these parts: programs, observations, or
@@ -130,16 +135,39 @@ int Usage(std::ostream& err, const std::string& message) {
 }
 
 constexpr FlagSpec kFlags[] = {
-    {"--flow", true},        {"--seed", true},
-    {"--programs", true},    {"--only", true},
-    {"--format", true},      {"--output", true},
-    {"--plan", true},        {"--mutant", true},
-    {"--mutants", false},    {"--no-isolate", false},
-    {"--watchdog", true},    {"--virtual-time-limit", true},
-    {"--case-memory", true}, {"--stats", false},
-    {"--quiet", false},      {"--list", false},
-    {"--help", false},       {"-h", false},
+    {"--flow", true},
+    {"--driver", true},
+    {"--seed", true},
+    {"--programs", true},
+    {"--only", true},
+    {"--format", true},
+    {"--output", true},
+    {"--plan", true},
+    {"--mutant", true},
+    {"--mutants", false},
+    {"--no-isolate", false},
+    {"--watchdog", true},
+    {"--virtual-time-limit", true},
+    {"--case-memory", true},
+    {"--stats", false},
+    {"--quiet", false},
+    {"--list", false},
+    {"--help", false},
+    {"-h", false},
 };
+
+// `text` as one shell word: in single quotes, each ' as '\''.
+std::string ShellQuote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
 
 // `pattern` with every "{flow}" replaced by `flow`.
 std::string OutputPathFor(std::string pattern, std::string_view flow) {
@@ -158,6 +186,8 @@ std::string_view CertifyUsage() { return kUsage; }
 int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
                std::ostream& err) {
   std::string flow_name = "all";
+  bool flow_given = false;
+  std::optional<std::string> driver_command;
   std::string format_name = "table";
   std::string output;
   std::string mutant_name;
@@ -191,6 +221,9 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       options.isolate = false;
     } else if (name == "--flow") {
       flow_name = value;
+      flow_given = true;
+    } else if (name == "--driver") {
+      driver_command = value;
     } else if (name == "--seed") {
       if (!ParseWholeNumber(value, UINT64_MAX, number)) {
         return Usage(
@@ -251,7 +284,23 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
                           format_name + "'");
   }
   std::vector<FlowUnderTest> flows;
-  if (plan_text) {
+  if (driver_command && (flow_given || plan_text)) {
+    return Usage(err, std::string(flow_given ? "--flow" : "--plan") +
+                          " and --driver cannot be combined: the driver's "
+                          "flow is the one certified");
+  }
+  if (driver_command) {
+    conformance::DriverOptions driver;
+    driver.command = *driver_command;
+    auto probed = conformance::DriverFlowUnderTest(driver);
+    if (auto* error = std::get_if<std::string>(&probed)) {
+      err << "flowcheck certify: --driver: " << *error << "\n"
+          << "Nothing was certified (docs/driver-protocol.md says what a "
+             "driver must do).\n";
+      return kExitUsage;
+    }
+    flows.push_back(std::get<FlowUnderTest>(std::move(probed)));
+  } else if (plan_text) {
     if (flow_name != "sim") {
       return Usage(err,
                    "--plan applies to --flow=sim only (the real transports "
@@ -333,6 +382,9 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     }
     if (plan_text) {
       flow_options.replay_prefix += " --plan='" + *plan_text + "'";
+    }
+    if (driver_command) {
+      flow_options.replay_flow = "--driver=" + ShellQuote(*driver_command);
     }
     // Replay lines name the flow as --flow takes it (without the mutant).
     FlowUnderTest named = flow;

@@ -7,6 +7,8 @@
 // Exit status: 0 success, 1 the command found a problem, 2 bad usage
 // (every usage error, of every command); `certify` adds 3, a report that
 // could not be written (tools/certify_command.h).
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -87,6 +89,14 @@ int Demo(const std::vector<std::string_view>& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under `bazel run`, paths on the command line (--output, --driver's
+  // command) mean what they mean in the user's shell.
+  if (const char* where = std::getenv("BUILD_WORKING_DIRECTORY");
+      where != nullptr && *where != '\0' && ::chdir(where) != 0) {
+    std::cerr << "flowcheck: cannot enter BUILD_WORKING_DIRECTORY '" << where
+              << "'\n";
+    return 2;
+  }
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::cerr << kUsage;
