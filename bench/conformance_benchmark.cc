@@ -5,6 +5,7 @@
 #include "conformance/builtin.h"
 #include "conformance/certify.h"
 #include "conformance/program.h"
+#include "conformance/program_gen.h"
 
 namespace flowcheck::conformance {
 namespace {
@@ -49,6 +50,86 @@ void BM_ThousandPrograms(benchmark::State& state,
       static_cast<double>(programs.size() * state.iterations()),
       benchmark::Counter::kIsRate);
 }
+// 1,000 programs as the certificate draws them (the swarm generator of
+// conformance/program_gen.h, RapidCheck size 100) on the simulated flow:
+// what the property programs of a certificate cost, new dimensions
+// included. Also counts the bytes they move and the virtual time they
+// span (pauses of seconds cost no real time).
+void BM_SwarmPrograms(benchmark::State& state) {
+  std::vector<Program> programs;
+  for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
+    programs.push_back(SampleProgram(seed));
+  }
+  const std::optional<FlowUnderTest> flow = FindBuiltinFlow("sim");
+  double virtual_seconds = 0;
+  double bytes = 0;
+  for (auto _ : state) {
+    for (const Program& program : programs) {
+      Subject subject = flow->make(program.seed);
+      const Execution execution = RunProgram(subject, program);
+      if (!execution.ok())
+        state.SkipWithError("a correct flow failed a program");
+      virtual_seconds +=
+          std::chrono::duration<double>(execution.run.end_time).count();
+      for (const Operation& op : execution.history.operations()) {
+        if (op.is_write()) bytes += static_cast<double>(op.write_size());
+      }
+    }
+  }
+  state.counters["written_bytes/s"] =
+      benchmark::Counter(bytes, benchmark::Counter::kIsRate);
+  state.counters["MB/program"] =
+      bytes / 1e6 / static_cast<double>(programs.size() * state.iterations());
+  state.counters["programs/s"] = benchmark::Counter(
+      static_cast<double>(programs.size() * state.iterations()),
+      benchmark::Counter::kIsRate);
+  state.counters["virtual_s/program"] =
+      virtual_seconds /
+      static_cast<double>(programs.size() * state.iterations());
+}
+BENCHMARK(BM_SwarmPrograms)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
+// The cost of each swarm dimension alone: 200 programs (size 100) with
+// only that feature on (argument: its index; -1: all off).
+void BM_SwarmFeature(benchmark::State& state) {
+  Features features;
+  bool* const flags[] = {&features.closer_task,
+                         &features.double_close,
+                         &features.many_part_writevs,
+                         &features.power_of_two_sizes,
+                         &features.backpressure,
+                         &features.varied_pauses,
+                         &features.reset,
+                         &features.long_half_close};
+  const int index = static_cast<int>(state.range(0));
+  if (index >= 0) *flags[index] = true;
+  state.SetLabel(features.ToString());
+  std::vector<Program> programs;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    programs.push_back(GenProgramWith(features)(rc::Random(seed), 100).value());
+  }
+  const std::optional<FlowUnderTest> flow = FindBuiltinFlow("sim");
+  for (auto _ : state) {
+    for (const Program& program : programs) {
+      Subject subject = flow->make(program.seed);
+      const Execution execution = RunProgram(subject, program);
+      if (!execution.ok())
+        state.SkipWithError("a correct flow failed a program");
+    }
+  }
+  state.counters["programs/s"] = benchmark::Counter(
+      static_cast<double>(programs.size() * state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SwarmFeature)
+    ->DenseRange(-1, 7)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
 BENCHMARK_CAPTURE(BM_ThousandPrograms, sim, std::string("sim"))
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
