@@ -253,14 +253,50 @@ class Checker {
       return a.complete_seq < b.complete_seq;
     });
     const std::size_t n = pieces.size();
-    std::vector<bool> placed(n, false);
-    // min_invoke_from[i]: smallest invoke_seq among pieces i..n-1, so the
-    // candidate scan stops where no later piece can overlap.
-    std::vector<std::int64_t> min_invoke_from(n + 1, kNever);
-    for (std::size_t i = n; i-- > 0;) {
-      min_invoke_from[i] =
-          std::min(min_invoke_from[i + 1], pieces[i].invoke_seq);
+    // The unplaced pieces, in two doubly linked lists with the sentinel n:
+    // by completion (pieces' order) and by invocation. A choice unlinks its
+    // piece; undoing it relinks it, in reverse order of the unlinks (the
+    // search is a stack), so each list is restored exactly (Knuth's dancing
+    // links). The candidate scan then visits only unplaced pieces invoked
+    // before the earliest completion -- as many as reads overlap -- never
+    // the placed ones (a scan over those made a history with one read
+    // pending throughout cost O(n^2)).
+    std::vector<std::size_t> by_invoke(n);
+    for (std::size_t i = 0; i < n; ++i) by_invoke[i] = i;
+    std::stable_sort(by_invoke.begin(), by_invoke.end(),
+                     [&pieces](std::size_t a, std::size_t b) {
+                       return pieces[a].invoke_seq < pieces[b].invoke_seq;
+                     });
+    std::vector<std::size_t> next_c(n + 1), prev_c(n + 1);
+    std::vector<std::size_t> next_i(n + 1), prev_i(n + 1);
+    {
+      std::size_t before_c = n;
+      std::size_t before_i = n;
+      for (std::size_t k = 0; k < n; ++k) {
+        next_c[before_c] = k;
+        prev_c[k] = before_c;
+        before_c = k;
+        next_i[before_i] = by_invoke[k];
+        prev_i[by_invoke[k]] = before_i;
+        before_i = by_invoke[k];
+      }
+      next_c[before_c] = n;
+      prev_c[n] = before_c;
+      next_i[before_i] = n;
+      prev_i[n] = before_i;
     }
+    auto place = [&](std::size_t x) {
+      next_c[prev_c[x]] = next_c[x];
+      prev_c[next_c[x]] = prev_c[x];
+      next_i[prev_i[x]] = next_i[x];
+      prev_i[next_i[x]] = prev_i[x];
+    };
+    auto unplace = [&](std::size_t x) {
+      next_c[prev_c[x]] = x;
+      prev_c[next_c[x]] = x;
+      next_i[prev_i[x]] = x;
+      prev_i[next_i[x]] = x;
+    };
     struct Frame {
       std::vector<std::size_t> candidates;
       std::size_t next = 0;
@@ -274,28 +310,19 @@ class Checker {
     std::size_t best_failed = 0;
     bool failed_anywhere = false;
     std::int64_t steps = 0;
-    // No piece before this index is unplaced: the scan for the first
-    // unplaced piece starts here, and undoing a choice moves it back. (A
-    // scan from 0 made a history of n reads cost O(n^2).)
-    std::size_t unplaced_from = 0;
 
     auto candidates_here = [&](std::size_t at) {
       std::vector<std::size_t> out;
       // The first unplaced piece completed earliest; any other piece may go
       // before it only if it was invoked before that completion.
-      while (unplaced_from < n && placed[unplaced_from]) ++unplaced_from;
-      const std::size_t first = unplaced_from;
+      const std::size_t first = next_c[n];
       if (first == n) return out;
-      for (std::size_t i = first; i < n; ++i) {
-        if (i != first && min_invoke_from[i] > pieces[first].complete_seq) {
-          break;
-        }
-        if (placed[i]) continue;
-        if (i != first && pieces[i].invoke_seq > pieces[first].complete_seq) {
-          continue;
-        }
-        if (Fits(dir, pieces[i], at)) out.push_back(i);
+      const std::int64_t limit = pieces[first].complete_seq;
+      for (std::size_t x = next_i[n]; x != n; x = next_i[x]) {
+        if (x != first && pieces[x].invoke_seq > limit) break;
+        if (Fits(dir, pieces[x], at)) out.push_back(x);
       }
+      std::sort(out.begin(), out.end());  // in completion order
       if (out.empty() && (stack.size() >= best_depth || !failed_anywhere)) {
         failed_anywhere = true;
         best_depth = stack.size();
@@ -318,16 +345,13 @@ class Checker {
         return;
       }
       Frame& top = stack.back();
-      if (top.next > 0) {  // undo the last try
-        placed[top.chosen] = false;
-        unplaced_from = std::min(unplaced_from, top.chosen);
-      }
+      if (top.next > 0) unplace(top.chosen);  // undo the last try
       if (top.next == top.candidates.size()) {
         stack.pop_back();
         continue;
       }
       top.chosen = top.candidates[top.next++];
-      placed[top.chosen] = true;
+      place(top.chosen);
       pos = top.pos + pieces[top.chosen].bytes.size();
       if (stack.size() == n) {
         success = true;
