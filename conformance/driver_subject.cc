@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "conformance/driver_protocol.h"
 #include "conformance/isolate.h"
@@ -26,19 +27,26 @@ using driver::Reply;
 using driver::Request;
 using Clock = std::chrono::steady_clock;
 
-// The driver's stderr, indented, for a failure sentence ("" if empty).
+// The last lines of the driver's stderr, indented, for a failure sentence.
 std::string StderrNote(const flows::ChildProcess& process) {
+  constexpr std::size_t kMaxLines = 12;
   const std::string tail = process.StderrTail();
   if (tail.empty()) return " (it wrote nothing to stderr)";
-  std::string out = "; its stderr ends:\n";
+  std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < tail.size()) {
     std::size_t end = tail.find('\n', start);
     if (end == std::string::npos) end = tail.size();
-    out += "    | " + tail.substr(start, end - start) + "\n";
+    lines.push_back(tail.substr(start, end - start));
     start = end + 1;
   }
-  if (!out.empty() && out.back() == '\n') out.pop_back();
+  std::string out = "; its stderr ends:";
+  if (lines.size() > kMaxLines) {
+    out += "\n    | (" + std::to_string(lines.size() - kMaxLines) +
+           " lines before these)";
+    lines.erase(lines.begin(), lines.end() - kMaxLines);
+  }
+  for (const std::string& line : lines) out += "\n    | " + line;
   return out;
 }
 
@@ -330,6 +338,9 @@ class DriverSession : public flows::IoObject,
       case Call::kWritev:
         return result == "ok" || result == "closed" || result == "error";
       case Call::kClose:
+        // The contract's close has no result: an error still means it
+        // returned (a language's close may raise after the bytes went out).
+        return result == "ok" || result == "error";
       case Call::kReset:
         return result == "ok";
       case Call::kStart:
