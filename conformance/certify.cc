@@ -640,6 +640,12 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       result.verdict = Verdict::kNotApplicable;
       result.note =
           "needs an injected reset, which this flow's world cannot do";
+    } else if ((result.clause == Clause::kR3 || result.clause == Clause::kW4) &&
+               !flow.capabilities.shares_buffers) {
+      result.verdict = Verdict::kNotApplicable;
+      result.note =
+          "the flow runs in another process and never holds the suite's "
+          "buffers, so whether it changes one cannot be seen";
     } else if (result.programs == 0 && result.scenarios == 0 &&
                certificate.programs_cut_off > 0) {
       result.verdict = Verdict::kNotReached;

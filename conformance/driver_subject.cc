@@ -18,6 +18,8 @@
 #include "flows/asio_runtime.h"
 #include "flows/child_process.h"
 #include "flows/line_pipe.h"
+#include "flows/stream_flow.h"
+#include "sim/units.h"
 
 namespace flowcheck::conformance {
 namespace {
@@ -66,7 +68,7 @@ std::variant<std::string, std::string> ReadLineBlocking(int fd,
       return std::variant<std::string, std::string>(
           std::in_place_index<1>,
           "did not send " + std::string(what) + " within " +
-              FormatTime(timeout) +
+              sim::FormatDuration(timeout.count()) +
               (line.empty() ? std::string()
                             : " (it sent " + driver::Quote(line) +
                                   " and no end of line)"));
@@ -124,6 +126,7 @@ bool WriteBlocking(int fd, const std::string& text, Duration timeout) {
 std::variant<std::unique_ptr<flows::ChildProcess>, std::string> StartDriver(
     const DriverOptions& options, driver::Hello* hello) {
   const std::string who = "the driver `" + options.command + "`";
+  flows::IgnoreSigpipe();  // a driver that died is an error, not a signal
   auto started =
       flows::ChildProcess::Start(options.command, options.working_directory);
   if (auto* error = std::get_if<std::string>(&started)) {
@@ -285,7 +288,7 @@ class DriverSession : public flows::IoObject,
     if (failure_) return;
     auto parsed = driver::ParseReply(line);
     if (auto* error = std::get_if<std::string>(&parsed)) {
-      Fail("answer line " + std::to_string(line_number_) +
+      Fail("wrote line " + std::to_string(line_number_) +
            " is not the protocol: " + *error);
       return;
     }
@@ -380,7 +383,7 @@ class DriverSession : public flows::IoObject,
   flows::LineWriter writer_;
   std::uint64_t registration_ = 0;
   std::int64_t next_op_ = 1;
-  std::size_t line_number_ = 0;
+  std::size_t line_number_ = 2;  // the hello and the start answer came first
   std::map<std::int64_t, Pending> pending_;
   std::set<std::int64_t> answered_;
   std::set<std::int64_t> abandoned_;
@@ -565,6 +568,7 @@ std::variant<FlowUnderTest, std::string> DriverFlowUnderTest(
       (hello.description.empty() ? hello.name : hello.description) +
       " (through the driver `" + options.command + "`)";
   flow.capabilities.inject_reset = hello.can_reset;
+  flow.capabilities.shares_buffers = false;
   flow.make = [options](std::uint64_t seed) {
     return MakeDriverSubject(options, seed);
   };

@@ -90,6 +90,11 @@ struct Capabilities {
   // The world can reset the connection on request (Subject::inject_reset):
   // both endpoints' pending and later operations must then fail (E1).
   bool inject_reset = false;
+  // The flow holds the very Buffers the suite hands to write and gets back
+  // from read (it runs in this process). False for a flow behind a driver
+  // (conformance/driver_subject.h): whether it changes a buffer cannot be
+  // seen, so R3 and W4 are NOT APPLICABLE there.
+  bool shares_buffers = true;
 };
 
 // One connected pair under test.

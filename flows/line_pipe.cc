@@ -5,6 +5,7 @@
 
 #include "asio/posix/stream_descriptor.hpp"
 #include "asio/write.hpp"
+#include "flows/stream_flow.h"
 
 namespace flowcheck::flows {
 namespace internal {
@@ -88,12 +89,14 @@ struct LineWriterState : std::enable_shared_from_this<LineWriterState> {
   }
 
   void Pump() {
-    if (writing || queue.empty() || error || !pipe.is_open()) return;
+    if (writing || queue.empty() || error || closed) return;
     writing = true;
     auto self = shared_from_this();
     asio::async_write(pipe, asio::buffer(queue.front()),
                       [self](const asio::error_code& e, std::size_t) {
                         self->writing = false;
+                        // Closed meanwhile: the queue is gone.
+                        if (self->closed) return;
                         if (e) {
                           if (!self->error) {
                             self->error = "write: " + e.message();
@@ -112,6 +115,7 @@ struct LineWriterState : std::enable_shared_from_this<LineWriterState> {
   std::deque<std::string> queue;
   std::size_t queued = 0;
   bool writing = false;
+  bool closed = false;
   std::optional<std::string> error;
 };
 
@@ -131,9 +135,9 @@ void LineReader::Start(std::function<void(std::string)> on_line,
 }
 
 void LineReader::Stop() {
+  // The callbacks stay (Stop may be called from inside one of them); the
+  // flag keeps them from being called again.
   state_->stopped = true;
-  state_->on_line = nullptr;
-  state_->on_end = nullptr;
   asio::error_code ignored;
   state_->pipe.close(ignored);
 }
@@ -141,7 +145,10 @@ void LineReader::Stop() {
 std::size_t LineReader::lines() const { return state_->delivered; }
 
 LineWriter::LineWriter(AsioRuntime& runtime, int fd)
-    : state_(std::make_shared<internal::LineWriterState>(runtime, fd)) {}
+    : state_(std::make_shared<internal::LineWriterState>(runtime, fd)) {
+  // A reader that went away is a write error, not a signal.
+  IgnoreSigpipe();
+}
 
 LineWriter::~LineWriter() { Close(); }
 
@@ -158,6 +165,7 @@ std::size_t LineWriter::queued_bytes() const { return state_->queued; }
 std::optional<std::string> LineWriter::error() const { return state_->error; }
 
 void LineWriter::Close() {
+  state_->closed = true;
   asio::error_code ignored;
   state_->pipe.close(ignored);
   state_->queue.clear();

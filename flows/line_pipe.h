@@ -9,7 +9,9 @@
 //    (end of file, an error, or a line longer than max_line_bytes), with a
 //    sentence saying which. No callback runs after Stop() or destruction.
 //  - LineWriter::Send never blocks: lines queue and go out in order; a
-//    write error is kept (error()) and later lines are dropped.
+//    write error is kept (error()) and later lines are dropped. Creating a
+//    LineWriter ignores SIGPIPE process-wide (IgnoreSigpipe), so a reader
+//    that went away is an error, never a signal.
 //  - Both own their descriptor (closed on destruction), hold their Asio
 //    state through shared_ptr so handlers may outlive them, and must be
 //    destroyed before their AsioRuntime. One thread, the runtime's.
