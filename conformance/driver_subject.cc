@@ -289,7 +289,7 @@ class DriverSession : public flows::IoObject,
     auto parsed = driver::ParseReply(line);
     if (auto* error = std::get_if<std::string>(&parsed)) {
       Fail("wrote line " + std::to_string(line_number_) +
-           " is not the protocol: " + *error);
+           ", which is not the protocol: " + *error);
       return;
     }
     Reply reply = std::move(std::get<Reply>(parsed));

@@ -19,6 +19,8 @@ packages=(
   clang                # clang-14: the clang and fuzz configs
   clang-format         # the formatting check in .ci/run
   libfuzzer-14-dev     # libFuzzer (fuzz/)
+  python3              # examples/drivers/python_asyncio.py and the hostile
+                       # drivers of conformance/driver_test
 )
 
 usage() {
