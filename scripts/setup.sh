@@ -21,6 +21,7 @@ packages=(
   libfuzzer-14-dev     # libFuzzer (fuzz/)
   python3              # examples/drivers/python_asyncio.py and the hostile
                        # drivers of conformance/driver_test
+  nodejs               # examples/drivers/node_net.js
 )
 
 usage() {
