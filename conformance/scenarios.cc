@@ -14,6 +14,9 @@ ProgramOp Writev(std::vector<std::uint32_t> sizes) {
 }
 ProgramOp Close() { return {Kind::kClose, {}, 0}; }
 ProgramOp Pause(std::uint32_t us) { return {Kind::kPause, {}, us}; }
+// Holds the half-close for the run's hold time (seconds in real time,
+// minutes of virtual time), writing `bytes` after each quarter.
+ProgramOp Hold(std::uint32_t bytes) { return {Kind::kHold, {bytes}, 0}; }
 
 // A scenario that is just a program.
 std::function<Execution(Subject&, std::uint64_t, const RunLimits&)> ProgramCase(
@@ -258,17 +261,17 @@ std::vector<Scenario> Build() {
       "A writes 10 bytes and closes; B reads them, then Eof", {Clause::kC2},
       ProgramCase(Make({{Write(10), Close()}}, {{Pause(10000), Close()}})));
   add("C3.half-close-request-response",
-      "A sends a request and closes; B answers after the close, A reads the "
-      "answer",
+      "A sends a request and closes; B holds the half-close for seconds "
+      "(minutes of virtual time), writing as it goes, then answers; A reads "
+      "it all (a relay that tears the connection down after a close fails "
+      "here)",
       {Clause::kC3},
-      ProgramCase(
-          Make({{Write(100), Close()}},
-               {{Pause(20000), Write(1000), Writev({10, 10}), Close()}})));
+      ProgramCase(Make({{Write(100), Close()}},
+                       {{Hold(100), Write(1000), Writev({10, 10}), Close()}})));
   add("C4.close-waits-for-peer",
-      "A closes; B stays idle for 100 ms, then closes: A's close returns only "
-      "after",
-      {Clause::kC4},
-      ProgramCase(Make({{Close()}}, {{Pause(100000), Close()}})));
+      "A closes; B stays idle for seconds (the hold time), then closes: A's "
+      "close returns only after",
+      {Clause::kC4}, ProgramCase(Make({{Close()}}, {{Hold(0), Close()}})));
   add("C5.both-closes-return",
       "both sides write and close at the same time: both closes return, reads "
       "see Eof",

@@ -22,6 +22,7 @@ packages=(
   python3              # examples/drivers/python_asyncio.py and the hostile
                        # drivers of conformance/driver_test
   nodejs               # examples/drivers/node_net.js
+  socat                # examples/relays (flowcheck certify --relay)
 )
 
 usage() {

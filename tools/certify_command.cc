@@ -11,6 +11,7 @@
 #include "conformance/driver_subject.h"
 #include "conformance/kill_matrix.h"
 #include "conformance/mutants.h"
+#include "conformance/relay_subject.h"
 #include "conformance/report.h"
 #include "conformance/scenarios.h"
 #include "conformance/sim_subject.h"
@@ -45,6 +46,12 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
                     driver process speaking the driver protocol
                     (docs/driver-protocol.md), started per case with
                     /bin/sh, e.g. --driver='python3 my_driver.py'
+  --relay=COMMAND   certify a relay or proxy: COMMAND listens on {listen}
+                    and connects onward to {upstream} (loopback ports
+                    flowcheck picks), started per case; the path A <->
+                    relay <-> B is certified, e.g. --relay='socat
+                    TCP-LISTEN:{listen},bind=127.0.0.1,reuseaddr
+                    TCP:127.0.0.1:{upstream}'
   --seed=N          seed of the programs and scenarios (default 1)
   --programs=N      property programs that must pass (default 100)
   --only=A,B,...    run only these parts: programs, observations, or
@@ -135,25 +142,16 @@ int Usage(std::ostream& err, const std::string& message) {
 }
 
 constexpr FlagSpec kFlags[] = {
-    {"--flow", true},
-    {"--driver", true},
-    {"--seed", true},
-    {"--programs", true},
-    {"--only", true},
-    {"--format", true},
-    {"--output", true},
-    {"--plan", true},
-    {"--mutant", true},
-    {"--mutants", false},
-    {"--no-isolate", false},
-    {"--watchdog", true},
-    {"--virtual-time-limit", true},
-    {"--case-memory", true},
-    {"--stats", false},
-    {"--quiet", false},
-    {"--list", false},
-    {"--help", false},
-    {"-h", false},
+    {"--flow", true},        {"--driver", true},
+    {"--relay", true},       {"--seed", true},
+    {"--programs", true},    {"--only", true},
+    {"--format", true},      {"--output", true},
+    {"--plan", true},        {"--mutant", true},
+    {"--mutants", false},    {"--no-isolate", false},
+    {"--watchdog", true},    {"--virtual-time-limit", true},
+    {"--case-memory", true}, {"--stats", false},
+    {"--quiet", false},      {"--list", false},
+    {"--help", false},       {"-h", false},
 };
 
 // `text` as one shell word: in single quotes, each ' as '\''.
@@ -188,6 +186,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   std::string flow_name = "all";
   bool flow_given = false;
   std::optional<std::string> driver_command;
+  std::optional<std::string> relay_command;
   std::string format_name = "table";
   std::string output;
   std::string mutant_name;
@@ -224,6 +223,8 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       flow_given = true;
     } else if (name == "--driver") {
       driver_command = value;
+    } else if (name == "--relay") {
+      relay_command = value;
     } else if (name == "--seed") {
       if (!ParseWholeNumber(value, UINT64_MAX, number)) {
         return Usage(
@@ -284,12 +285,29 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
                           format_name + "'");
   }
   std::vector<FlowUnderTest> flows;
-  if (driver_command && (flow_given || plan_text)) {
+  if (relay_command && (flow_given || plan_text || driver_command)) {
+    return Usage(err, std::string(flow_given  ? "--flow"
+                                  : plan_text ? "--plan"
+                                              : "--driver") +
+                          " and --relay cannot be combined: the relay's path "
+                          "is the flow certified");
+  }
+  if (relay_command) {
+    conformance::RelayOptions relay;
+    relay.command = *relay_command;
+    auto flow = conformance::RelayFlowUnderTest(relay);
+    if (auto* error = std::get_if<std::string>(&flow)) {
+      return Usage(err, "--relay: " + *error);
+    }
+    flows.push_back(std::get<FlowUnderTest>(std::move(flow)));
+  } else if (driver_command && (flow_given || plan_text)) {
     return Usage(err, std::string(flow_given ? "--flow" : "--plan") +
                           " and --driver cannot be combined: the driver's "
                           "flow is the one certified");
   }
-  if (driver_command) {
+  if (relay_command) {
+    // Already in `flows`.
+  } else if (driver_command) {
     conformance::DriverOptions driver;
     driver.command = *driver_command;
     auto probed = conformance::DriverFlowUnderTest(driver);
@@ -385,6 +403,9 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     }
     if (driver_command) {
       flow_options.replay_flow = "--driver=" + ShellQuote(*driver_command);
+    }
+    if (relay_command) {
+      flow_options.replay_flow = "--relay=" + ShellQuote(*relay_command);
     }
     // Replay lines name the flow as --flow takes it (without the mutant).
     FlowUnderTest named = flow;
