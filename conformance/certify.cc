@@ -264,14 +264,7 @@ void AddViolations(CaseOutcome& outcome, const Execution& execution,
                    const std::string& replay) {
   outcome.evidence = execution.evidence();
   std::map<Clause, bool> seen;
-  std::string details;
-  if (!execution.run.pending.empty() || !execution.run.pending_io.empty()) {
-    details += "still pending when the run ended (" +
-               std::string(EvidenceName(execution.evidence())) + "):\n" +
-               PendingLines(execution.run);
-  }
-  details += "history:\n" + execution.history.ToString();
-  details = Trim(details);
+  const std::string details = Trim(execution.Details());
   for (const Violation& violation : execution.verdict.violations) {
     const Attribution attribution = Attribute(violation, execution);
     if (seen[attribution.clause]) continue;

@@ -29,29 +29,6 @@ using driver::Reply;
 using driver::Request;
 using Clock = std::chrono::steady_clock;
 
-// The last lines of the driver's stderr, indented, for a failure sentence.
-std::string StderrNote(const flows::ChildProcess& process) {
-  constexpr std::size_t kMaxLines = 12;
-  const std::string tail = process.StderrTail();
-  if (tail.empty()) return " (it wrote nothing to stderr)";
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < tail.size()) {
-    std::size_t end = tail.find('\n', start);
-    if (end == std::string::npos) end = tail.size();
-    lines.push_back(tail.substr(start, end - start));
-    start = end + 1;
-  }
-  std::string out = "; its stderr ends:";
-  if (lines.size() > kMaxLines) {
-    out += "\n    | (" + std::to_string(lines.size() - kMaxLines) +
-           " lines before these)";
-    lines.erase(lines.begin(), lines.end() - kMaxLines);
-  }
-  for (const std::string& line : lines) out += "\n    | " + line;
-  return out;
-}
-
 // Reads one line from `fd` before the runtime runs (the handshake), a byte
 // at a time so that nothing after the line is consumed. Returns the line,
 // or an error sentence.
@@ -139,11 +116,11 @@ std::variant<std::unique_ptr<flows::ChildProcess>, std::string> StartDriver(
     process->WaitForExit(std::chrono::milliseconds(100));
     std::string status = process->Status();
     return who + " " + std::get<1>(line) + " (" + status + ")" +
-           StderrNote(*process);
+           process->StderrNote();
   }
   auto parsed = driver::ParseHello(std::get<0>(line));
   if (auto* error = std::get_if<std::string>(&parsed)) {
-    return who + ": " + *error + StderrNote(*process);
+    return who + ": " + *error + process->StderrNote();
   }
   *hello = std::get<driver::Hello>(parsed);
   return process;
@@ -265,6 +242,12 @@ class DriverSession : public flows::IoObject,
 
   const std::optional<std::string>& failure() const { return failure_; }
 
+  // What the driver wrote to stderr so far, labelled, or "".
+  std::string StderrLog() const {
+    const std::string lines = process_->StderrLines("  ");
+    return lines.empty() ? "" : "the driver's stderr:\n" + lines;
+  }
+
   // IoObject.
   std::vector<std::string> PendingOperations() const override {
     std::vector<std::string> out;
@@ -363,7 +346,7 @@ class DriverSession : public flows::IoObject,
   void Fail(std::string why) {
     if (failure_) return;
     failure_ =
-        "the driver `" + options_.command + "` " + why + StderrNote(*process_);
+        "the driver `" + options_.command + "` " + why + process_->StderrNote();
     reader_.Stop();
     WakeAll();
   }
@@ -509,19 +492,19 @@ Subject MakeDriverSubject(const DriverOptions& options, std::uint64_t seed) {
                      options.reply_timeout)) {
     process->WaitForExit(std::chrono::milliseconds(100));
     throw CaseAbandoned(who + " did not read its start request (" +
-                        process->Status() + ")" + StderrNote(*process));
+                        process->Status() + ")" + process->StderrNote());
   }
   auto line = ReadLineBlocking(process->stdout_fd(), options.reply_timeout,
                                options.max_line_bytes, "its answer to start");
   if (line.index() == 1) {
     process->WaitForExit(std::chrono::milliseconds(100));
     throw CaseAbandoned(who + " " + std::get<1>(line) + " (" +
-                        process->Status() + ")" + StderrNote(*process));
+                        process->Status() + ")" + process->StderrNote());
   }
   auto reply = driver::ParseReply(std::get<0>(line));
   if (auto* error = std::get_if<std::string>(&reply)) {
     throw CaseAbandoned(who + " answered start with a line that is not the " +
-                        "protocol: " + *error + StderrNote(*process));
+                        "protocol: " + *error + process->StderrNote());
   }
   const Reply& ack = std::get<Reply>(reply);
   if (ack.case_id != case_id || ack.result != "ok") {
@@ -529,7 +512,7 @@ Subject MakeDriverSubject(const DriverOptions& options, std::uint64_t seed) {
         who + " did not start case " + std::to_string(case_id) + ": " +
         driver::Quote(std::get<0>(line)) +
         (ack.description.empty() ? "" : " (" + ack.description + ")") +
-        StderrNote(*process));
+        process->StderrNote());
   }
   auto runtime = std::make_unique<flows::AsioRuntime>();
   auto session = std::make_shared<DriverSession>(*runtime, std::move(process),
@@ -539,6 +522,7 @@ Subject MakeDriverSubject(const DriverOptions& options, std::uint64_t seed) {
                   std::make_unique<DriverFlow>(session, 'A'),
                   std::make_unique<DriverFlow>(session, 'B'));
   subject.world_failure = [session] { return session->failure(); };
+  subject.world_log = [session] { return session->StderrLog(); };
   if (hello.can_reset) {
     subject.inject_reset = [session, faults = subject.faults] {
       const FaultEffects broken{

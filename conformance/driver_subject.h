@@ -19,7 +19,8 @@
 // offending line and the tail of the driver's stderr; the case becomes a
 // CRASH line. A driver that simply never answers an operation looks like a
 // flow whose operation hangs, and is judged as one (the pending operations
-// are listed as "driver op 7 (A read): no answer yet").
+// are listed as "driver op 7 (A read): no answer yet"). A failing case's
+// counterexample shows what the driver wrote to stderr.
 //
 // Real time: the runtime is an AsioRuntime; evidence is bounded.
 #ifndef FLOWCHECK_CONFORMANCE_DRIVER_SUBJECT_H_

@@ -294,14 +294,23 @@ Duration RunLimits::HalfCloseHold(const Runtime& runtime) const {
   return std::min(half_close_hold_real, watchdog / 4);
 }
 
-std::string Execution::Explain() const {
-  std::string out = verdict.ToString();
+std::string Execution::Details() const {
+  std::string out;
   if (!run.pending.empty() || !run.pending_io.empty()) {
     out += "still pending when the run ended (" +
            std::string(EvidenceName(evidence())) + "):\n" + PendingLines(run);
   }
+  // Before the history, which reports may cut short.
+  if (!world_log.empty()) {
+    out += world_log;
+    if (out.back() != '\n') out += '\n';
+  }
   out += "history:\n" + history.ToString();
   return out;
+}
+
+std::string Execution::Explain() const {
+  return verdict.ToString() + Details();
 }
 
 Execution RunRecorded(Subject& subject, const Starter& start,
@@ -348,6 +357,7 @@ Execution RunRecorded(Subject& subject, const Starter& start,
     runtime.DestroyTasks();
   }
   subject.faults->Listen(nullptr);
+  if (subject.world_log) execution.world_log = subject.world_log();
   if (subject.world_failure) {
     // Not the flow's verdict: the case ends as a CRASH line saying why.
     if (std::optional<std::string> why = subject.world_failure()) {

@@ -119,7 +119,12 @@ struct Execution {
   // pending then was not judged (the history is cut off), and the case
   // says "not reached", never PASS or FAIL, for what it could not see.
   bool cut_off() const { return history.end() == HistoryEnd::kCutOff; }
-  // The verdict, the pending tasks and the history, for a report.
+  // What the world's own processes said (Subject::world_log), if anything.
+  std::string world_log;
+
+  // The pending tasks, the world's log and the history, for a report.
+  std::string Details() const;
+  // The verdict, then Details().
   std::string Explain() const;
 };
 

@@ -33,20 +33,6 @@ std::uint16_t FreePort(asio::io_context& io) {
   return probe.local_endpoint().port();
 }
 
-std::string StderrNote(const flows::ChildProcess& process) {
-  const std::string tail = process.StderrTail(1500);
-  if (tail.empty()) return " (it wrote nothing to stderr)";
-  std::string out = "; its stderr ends:";
-  std::size_t start = 0;
-  while (start < tail.size()) {
-    std::size_t end = tail.find('\n', start);
-    if (end == std::string::npos) end = tail.size();
-    out += "\n    | " + tail.substr(start, end - start);
-    start = end + 1;
-  }
-  return out;
-}
-
 Subject MakeRelaySubject(const RelayOptions& options) {
   flows::IgnoreSigpipe();
   auto runtime = std::make_unique<flows::AsioRuntime>();
@@ -81,12 +67,12 @@ Subject MakeRelaySubject(const RelayOptions& options) {
     if (process->Exited()) {
       throw CaseAbandoned(who + " " + process->Status() +
                           " before it listened on 127.0.0.1:" +
-                          std::to_string(listen_port) + StderrNote(*process));
+                          std::to_string(listen_port) + process->StderrNote());
     }
     if (Clock::now() >= deadline) {
       throw CaseAbandoned(who + " did not listen on 127.0.0.1:" +
                           std::to_string(listen_port) + " within " + limit +
-                          " (" + error.message() + ")" + StderrNote(*process));
+                          " (" + error.message() + ")" + process->StderrNote());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -103,14 +89,15 @@ Subject MakeRelaySubject(const RelayOptions& options) {
     if (process->Exited()) {
       throw CaseAbandoned(who + " " + process->Status() +
                           " before it connected to the upstream port " +
-                          std::to_string(upstream_port) + StderrNote(*process));
+                          std::to_string(upstream_port) +
+                          process->StderrNote());
     }
     if (Clock::now() >= deadline) {
       throw CaseAbandoned(who + " took the connection on 127.0.0.1:" +
                           std::to_string(listen_port) +
                           " but did not connect to the upstream port " +
                           std::to_string(upstream_port) + " within " + limit +
-                          StderrNote(*process));
+                          process->StderrNote());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -125,6 +112,11 @@ Subject MakeRelaySubject(const RelayOptions& options) {
   // The hook owns the relay: it dies with the Subject, its group killed.
   subject.world_failure = [process]() -> std::optional<std::string> {
     return std::nullopt;
+  };
+  // A failing case shows what the relay said.
+  subject.world_log = [process] {
+    const std::string lines = process->StderrLines("  ");
+    return lines.empty() ? std::string() : "the relay's stderr:\n" + lines;
   };
   return subject;
 }

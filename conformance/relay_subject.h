@@ -10,7 +10,8 @@
 // retrying until the relay listens -- and endpoint B is the connection the
 // relay makes to the upstream port: the path certified is A <-> relay <->
 // B, both ends flowcheck's own TCP StreamFlows on an AsioRuntime. When the
-// Subject is destroyed the relay's whole process group is killed.
+// Subject is destroyed the relay's whole process group is killed; a failing
+// case's counterexample ends with what the relay wrote to stderr.
 //
 // A relay that never listens, exits before it connects onward, or never
 // connects onward within start_timeout ends the case as a CRASH line with

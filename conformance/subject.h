@@ -114,6 +114,7 @@ struct Subject {
     inject_reset = nullptr;
     link_evidence = nullptr;
     world_failure = nullptr;
+    world_log = nullptr;
     faults.reset();
     runtime.reset();
   }
@@ -136,6 +137,10 @@ struct Subject {
   // case as a CRASH line with this sentence, never as a verdict on a
   // clause. Empty: the world cannot break apart from its flow.
   std::function<std::optional<std::string>()> world_failure;
+  // What the world's own processes said during the run -- a relay's or a
+  // driver's stderr -- for the counterexamples of a failing case; already
+  // labelled ("the relay's stderr:\n  | ..."). Empty: nothing to add.
+  std::function<std::string()> world_log;
 };
 
 // A flow implementation to certify: a name, what it can do, and a factory

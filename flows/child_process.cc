@@ -10,9 +10,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <thread>
+#include <vector>
 
 namespace flowcheck::flows {
 namespace {
@@ -52,7 +51,9 @@ std::variant<std::unique_ptr<ChildProcess>, std::string> ChildProcess::Start(
     }
     return error;
   }
-  child->stderr_path_ = path;
+  // Unlinked at once: the child writes to it and the parent reads it
+  // through descriptors, and nothing is left on disk whatever happens.
+  ::unlink(path.c_str());
   const std::string script = "exec " + command;
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
@@ -62,7 +63,6 @@ std::variant<std::unique_ptr<ChildProcess>, std::string> ChildProcess::Start(
          {to_child[0], to_child[1], from_child[0], from_child[1], stderr_fd}) {
       ::close(fd);
     }
-    ::unlink(path.c_str());
     return error;
   }
   if (pid == 0) {
@@ -88,7 +88,7 @@ std::variant<std::unique_ptr<ChildProcess>, std::string> ChildProcess::Start(
   ::setpgid(pid, pid);
   ::close(to_child[0]);
   ::close(from_child[1]);
-  ::close(stderr_fd);
+  child->stderr_fd_ = stderr_fd;
   child->pid_ = pid;
   child->stdin_fd_ = to_child[1];
   child->stdout_fd_ = from_child[0];
@@ -99,7 +99,7 @@ ChildProcess::~ChildProcess() {
   Kill();
   CloseFd(stdin_fd_);
   CloseFd(stdout_fd_);
-  if (!stderr_path_.empty()) ::unlink(stderr_path_.c_str());
+  CloseFd(stderr_fd_);
 }
 
 int ChildProcess::ReleaseStdin() {
@@ -165,13 +165,46 @@ void ChildProcess::Kill() {
 }
 
 std::string ChildProcess::StderrTail(std::size_t max_bytes) const {
-  if (stderr_path_.empty()) return "";
-  std::ifstream in(stderr_path_, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string all = text.str();
-  if (all.size() <= max_bytes) return all;
-  return "..." + all.substr(all.size() - max_bytes);
+  if (stderr_fd_ < 0) return "";
+  struct stat info {};
+  if (::fstat(stderr_fd_, &info) != 0 || info.st_size <= 0) return "";
+  const auto size = static_cast<std::size_t>(info.st_size);
+  const std::size_t from = size > max_bytes ? size - max_bytes : 0;
+  std::string text(size - from, '\0');
+  const ssize_t n =
+      ::pread(stderr_fd_, text.data(), text.size(), static_cast<off_t>(from));
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return from > 0 ? "..." + text : text;
+}
+
+std::string ChildProcess::StderrLines(const std::string& indent,
+                                      std::size_t max_lines) const {
+  const std::string tail = StderrTail();
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < tail.size()) {
+    std::size_t end = tail.find('\n', start);
+    if (end == std::string::npos) end = tail.size();
+    lines.push_back(tail.substr(start, end - start));
+    start = end + 1;
+  }
+  std::string out;
+  std::size_t first = 0;
+  if (lines.size() > max_lines) {
+    first = lines.size() - max_lines;
+    out += indent + "(" + std::to_string(first) + " lines before these)\n";
+  }
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    out += indent + lines[i] + "\n";
+  }
+  return out;
+}
+
+std::string ChildProcess::StderrNote() const {
+  std::string lines = StderrLines("    | ");
+  if (lines.empty()) return " (it wrote nothing to stderr)";
+  lines.pop_back();  // the last '\n'
+  return "; its stderr ends:\n" + lines;
 }
 
 }  // namespace flowcheck::flows

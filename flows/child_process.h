@@ -10,7 +10,9 @@
 //    standard ones.
 //  - The destructor (and Kill()) kills the whole group with SIGKILL and
 //    reaps the leader: nothing the command started outlives the
-//    ChildProcess, and no zombie stays behind. The stderr file is removed.
+//    ChildProcess, and no zombie stays behind. Its stderr goes to a file
+//    unlinked as soon as it is made, so nothing is left on disk even if
+//    this process is killed.
 //  - Not thread-safe; use from one thread.
 #ifndef FLOWCHECK_FLOWS_CHILD_PROCESS_H_
 #define FLOWCHECK_FLOWS_CHILD_PROCESS_H_
@@ -65,6 +67,14 @@ class ChildProcess {
   // The last `max_bytes` of what the child wrote to stderr so far ("" if
   // nothing); a cut is marked with "...".
   std::string StderrTail(std::size_t max_bytes = 2000) const;
+  // The same as lines, each starting with `indent` and ending in '\n', at
+  // most `max_lines` of them (the cut marked by a line "(N lines before
+  // these)"); "" if the child wrote nothing.
+  std::string StderrLines(const std::string& indent,
+                          std::size_t max_lines = 12) const;
+  // For the end of an error sentence: "; its stderr ends:" and the lines
+  // ("    | ..."), or " (it wrote nothing to stderr)".
+  std::string StderrNote() const;
 
  private:
   ChildProcess() = default;
@@ -72,7 +82,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   int stdin_fd_ = -1;
   int stdout_fd_ = -1;
-  std::string stderr_path_;
+  int stderr_fd_ = -1;  // an unlinked file the child's stderr goes to
   std::optional<int> wait_status_;  // once reaped
 };
 

@@ -41,6 +41,18 @@ else
   echo "ok   socat -t 30: $(grep -E '^RESULT' "$out/socat-t30.txt")"
 fi
 
+# A failing case shows what the relay said.
+text=$("$flowcheck" certify \
+  --relay="sh -c 'echo relay-log-line >&2; exec socat $relay'" \
+  --only=C3.half-close-request-response,C4.close-waits-for-peer --quiet 2>&1)
+if ! grep -qF "the relay's stderr:" <<<"$text" ||
+   ! grep -qE "^ +\| +relay-log-line" <<<"$text"; then
+  fail "a failing case should quote the relay's stderr:"
+  echo "$text"
+else
+  echo "ok   a failing case quotes the relay's stderr"
+fi
+
 marker=relay-marker-$$
 check_crash() {  # check_crash NAME COMMAND EXPECTED
   local name=$1 command=$2 expected=$3 text status
