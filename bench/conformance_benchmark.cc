@@ -2,6 +2,8 @@
 // and the wall-clock time of a full certificate, per built-in flow.
 #include <benchmark/benchmark.h>
 
+#include <functional>
+
 #include "conformance/builtin.h"
 #include "conformance/certify.h"
 #include "conformance/program.h"
@@ -30,6 +32,26 @@ std::vector<Program> Programs() {
   return programs;
 }
 
+// Runs every program on a fresh pair of `flow` per benchmark iteration,
+// failing the benchmark if a correct flow fails one, passes each execution
+// to `each` (if given), and reports programs/s.
+void RunAll(benchmark::State& state, const FlowUnderTest& flow,
+            const std::vector<Program>& programs,
+            const std::function<void(const Execution&)>& each = nullptr) {
+  for (auto _ : state) {
+    for (const Program& program : programs) {
+      Subject subject = flow.make(program.seed);
+      const Execution execution = RunProgram(subject, program);
+      if (!execution.ok())
+        state.SkipWithError("a correct flow failed a program");
+      if (each) each(execution);
+    }
+  }
+  state.counters["programs/s"] = benchmark::Counter(
+      static_cast<double>(programs.size() * state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+
 void BM_ThousandPrograms(benchmark::State& state,
                          const std::string& flow_name) {
   const std::optional<FlowUnderTest> flow = FindBuiltinFlow(flow_name);
@@ -38,17 +60,7 @@ void BM_ThousandPrograms(benchmark::State& state,
     return;
   }
   const std::vector<Program> programs = Programs();
-  for (auto _ : state) {
-    for (const Program& program : programs) {
-      Subject subject = flow->make(program.seed);
-      const Execution execution = RunProgram(subject, program);
-      if (!execution.ok())
-        state.SkipWithError("a correct flow failed a program");
-    }
-  }
-  state.counters["programs/s"] = benchmark::Counter(
-      static_cast<double>(programs.size() * state.iterations()),
-      benchmark::Counter::kIsRate);
+  RunAll(state, *flow, programs);
 }
 // 1,000 programs as the certificate draws them (the swarm generator of
 // conformance/program_gen.h, RapidCheck size 100) on the simulated flow:
@@ -63,29 +75,18 @@ void BM_SwarmPrograms(benchmark::State& state) {
   const std::optional<FlowUnderTest> flow = FindBuiltinFlow("sim");
   double virtual_seconds = 0;
   double bytes = 0;
-  for (auto _ : state) {
-    for (const Program& program : programs) {
-      Subject subject = flow->make(program.seed);
-      const Execution execution = RunProgram(subject, program);
-      if (!execution.ok())
-        state.SkipWithError("a correct flow failed a program");
-      virtual_seconds +=
-          std::chrono::duration<double>(execution.run.end_time).count();
-      for (const Operation& op : execution.history.operations()) {
-        if (op.is_write()) bytes += static_cast<double>(op.write_size());
-      }
+  RunAll(state, *flow, programs, [&](const Execution& execution) {
+    virtual_seconds +=
+        std::chrono::duration<double>(execution.run.end_time).count();
+    for (const Operation& op : execution.history.operations()) {
+      if (op.is_write()) bytes += static_cast<double>(op.write_size());
     }
-  }
+  });
+  const double runs = static_cast<double>(programs.size() * state.iterations());
   state.counters["written_bytes/s"] =
       benchmark::Counter(bytes, benchmark::Counter::kIsRate);
-  state.counters["MB/program"] =
-      bytes / 1e6 / static_cast<double>(programs.size() * state.iterations());
-  state.counters["programs/s"] = benchmark::Counter(
-      static_cast<double>(programs.size() * state.iterations()),
-      benchmark::Counter::kIsRate);
-  state.counters["virtual_s/program"] =
-      virtual_seconds /
-      static_cast<double>(programs.size() * state.iterations());
+  state.counters["MB/program"] = bytes / 1e6 / runs;
+  state.counters["virtual_s/program"] = virtual_seconds / runs;
 }
 BENCHMARK(BM_SwarmPrograms)
     ->Unit(benchmark::kSecond)
@@ -112,17 +113,7 @@ void BM_SwarmFeature(benchmark::State& state) {
     programs.push_back(GenProgramWith(features)(rc::Random(seed), 100).value());
   }
   const std::optional<FlowUnderTest> flow = FindBuiltinFlow("sim");
-  for (auto _ : state) {
-    for (const Program& program : programs) {
-      Subject subject = flow->make(program.seed);
-      const Execution execution = RunProgram(subject, program);
-      if (!execution.ok())
-        state.SkipWithError("a correct flow failed a program");
-    }
-  }
-  state.counters["programs/s"] = benchmark::Counter(
-      static_cast<double>(programs.size() * state.iterations()),
-      benchmark::Counter::kIsRate);
+  RunAll(state, *flow, programs);
 }
 BENCHMARK(BM_SwarmFeature)
     ->DenseRange(-1, 7)
