@@ -413,10 +413,8 @@ class DriverFlow : public Flow {
 
   Task<ReadResult> read() override {
     std::shared_ptr<DriverSession> session = session_;
-    Request request;
-    request.call = Call::kRead;
-    request.side = side_;
-    const std::int64_t op = session->Send(request, Name("read"));
+    const std::int64_t op =
+        session->Send(RequestFor(Call::kRead), Name("read"));
     std::optional<Reply> reply = co_await ReplyAwaiter(session, op);
     if (!reply) co_return ReadResult::Failure(session->FailureError());
     if (reply->result == "data") {
@@ -438,10 +436,8 @@ class DriverFlow : public Flow {
 
   Task<void> close() override {
     std::shared_ptr<DriverSession> session = session_;
-    Request request;
-    request.call = Call::kClose;
-    request.side = side_;
-    const std::int64_t op = session->Send(request, Name("close"));
+    const std::int64_t op =
+        session->Send(RequestFor(Call::kClose), Name("close"));
     co_await ReplyAwaiter(session, op);
   }
 
@@ -450,11 +446,17 @@ class DriverFlow : public Flow {
     return std::string(1, side_) + " " + call;
   }
 
-  Task<WriteResult> Send(Call call, std::vector<Buffer> buffers) {
-    std::shared_ptr<DriverSession> session = session_;
+  // A request for `call` on this endpoint (op numbered by Send).
+  Request RequestFor(Call call) const {
     Request request;
     request.call = call;
     request.side = side_;
+    return request;
+  }
+
+  Task<WriteResult> Send(Call call, std::vector<Buffer> buffers) {
+    std::shared_ptr<DriverSession> session = session_;
+    Request request = RequestFor(call);
     std::size_t total = 0;
     for (const Buffer& buffer : buffers) {
       request.parts.push_back(buffer.ToString());
@@ -525,10 +527,8 @@ Subject MakeDriverSubject(const DriverOptions& options, std::uint64_t seed) {
   subject.world_log = [session] { return session->StderrLog(); };
   if (hello.can_reset) {
     subject.inject_reset = [session, faults = subject.faults] {
-      const FaultEffects broken{
-          .may_fail = true, .may_lose_data = true, .connection_broken = true};
-      faults->Report(Side::kA, "the driver reset the connection", broken);
-      faults->Report(Side::kB, "the driver reset the connection", broken);
+      faults->ReportReset("the driver reset the connection",
+                          "the driver reset the connection");
       session->Reset();
     };
   }

@@ -40,11 +40,6 @@ std::string ClauseList(const std::vector<Clause>& clauses) {
   return out;
 }
 
-std::string Pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.resize(width, ' ');
-  return text;
-}
-
 // The first violation sentence of the clauses that caught the mutant, or of
 // any FAIL, or the first crash: what a reader needs to see it was real.
 std::string FirstEvidence(const MutantRow& row) {

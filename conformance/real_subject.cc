@@ -20,10 +20,7 @@ Subject MakeRealSubject(const flows::Transport& transport) {
   if (transport.can_inject_reset) {
     subject.inject_reset = [a, faults = subject.faults] {
       // Endpoint A crashes: its operations fail, the peer gets RST.
-      const FaultEffects broken{
-          .may_fail = true, .may_lose_data = true, .connection_broken = true};
-      faults->Report(Side::kA, "A aborted (TCP RST)", broken);
-      faults->Report(Side::kB, "the peer aborted (TCP RST)", broken);
+      faults->ReportReset("A aborted (TCP RST)", "the peer aborted (TCP RST)");
       a->Abort();
     };
   }

@@ -109,11 +109,8 @@ Subject MakeRelaySubject(const RelayOptions& options) {
   auto flow_a = flows::MakeStreamFlow(*runtime, std::move(a), "relay A");
   auto flow_b = flows::MakeStreamFlow(*runtime, std::move(b), "relay B");
   Subject subject(std::move(runtime), std::move(flow_a), std::move(flow_b));
-  // The hook owns the relay: it dies with the Subject, its group killed.
-  subject.world_failure = [process]() -> std::optional<std::string> {
-    return std::nullopt;
-  };
-  // A failing case shows what the relay said.
+  // A failing case shows what the relay said. The hook also owns the
+  // relay: it dies with the Subject, its process group killed.
   subject.world_log = [process] {
     const std::string lines = process->StderrLines("  ");
     return lines.empty() ? std::string() : "the relay's stderr:\n" + lines;

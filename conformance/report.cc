@@ -66,11 +66,6 @@ std::string Indent(const std::string& text, const std::string& prefix) {
   return out;
 }
 
-std::string Pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.resize(width, ' ');
-  return text;
-}
-
 std::string Table(const Certificate& c) {
   std::string out = "flowcheck certificate for '" + c.flow + "'";
   if (!c.description.empty()) out += ": " + c.description;
@@ -240,6 +235,11 @@ std::string Junit(const Certificate& c) {
 }
 
 }  // namespace
+
+std::string Pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text;
+}
 
 std::string MarkdownEscape(std::string text) {
   std::string out;

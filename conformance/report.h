@@ -12,6 +12,7 @@
 #ifndef FLOWCHECK_CONFORMANCE_REPORT_H_
 #define FLOWCHECK_CONFORMANCE_REPORT_H_
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ std::string RenderReport(const Certificate& certificate, ReportFormat format);
 // tab and newlines become '?'), and for a Markdown table cell ('|'
 // escaped, newlines as <br>).
 std::string XmlEscape(const std::string& text);
+// `text` padded with spaces to `width` (longer text is kept whole), for
+// table columns.
+std::string Pad(std::string text, std::size_t width);
 std::string MarkdownEscape(std::string text);
 
 }  // namespace flowcheck::conformance

@@ -68,6 +68,16 @@ class FaultReporter {
               const FaultEffects& effects) const {
     if (listener_) listener_(side, name, effects);
   }
+  // Reports an injected reset of the whole connection on both sides (each
+  // side's pending and later operations may fail and lose data), named as
+  // each side sees it.
+  void ReportReset(const std::string& name_at_a,
+                   const std::string& name_at_b) const {
+    const FaultEffects broken{
+        .may_fail = true, .may_lose_data = true, .connection_broken = true};
+    Report(Side::kA, name_at_a, broken);
+    Report(Side::kB, name_at_b, broken);
+  }
   // Installs `listener` (empty: none).
   void Listen(FaultListener listener) { listener_ = std::move(listener); }
 
