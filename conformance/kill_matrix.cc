@@ -64,8 +64,12 @@ std::string FateText(const MutantRow& row) {
   if (row.fate == MutantFate::kCaught) {
     out += " (" + ClauseList(row.caught_on) + ")";
   } else if (row.fate == MutantFate::kCaughtElsewhere) {
+    // Its own clause's real verdict: PASS, or NOT APPLICABLE under --only.
     out += " (" + ClauseList(row.certificate.failed_clauses()) + "; " +
-           std::string(ClauseId(row.mutant.clause)) + " PASS)";
+           std::string(ClauseId(row.mutant.clause)) + " " +
+           std::string(
+               VerdictName(row.certificate.result(row.mutant.clause).verdict)) +
+           ")";
   }
   return out;
 }

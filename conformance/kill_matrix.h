@@ -36,7 +36,8 @@ namespace flowcheck::conformance {
 
 enum class MutantFate {
   kCaught,           // FAILs its clause (or an `also` one); own clause not PASS
-  kCaughtElsewhere,  // fails, but not so: its own clause says PASS
+  kCaughtElsewhere,  // fails, but not so: its own clause says PASS (or was
+                     // not run, under --only)
   kKilledByCrash,    // no FAIL, but a case crashed or hung
   kSurvived,         // its certificate passed
   kNotApplicable,    // needs a reset the world cannot inject: not run
