@@ -8,11 +8,13 @@
 #define FLOWCHECK_CONFORMANCE_CERTIFICATE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "conformance/coverage.h"
 #include "conformance/subject.h"
+#include "conformance/timeline.h"
 #include "model/clause.h"
 
 namespace flowcheck::conformance {
@@ -38,6 +40,13 @@ struct Counterexample {
   std::string violation;  // the checker's sentence, clause first
   std::string details;    // pending tasks and the history
   std::string replay;     // a copy-pasteable command
+  // The history as a diagram can draw it (conformance/diagram.h), with the
+  // operations the violation names marked; unset where none was recorded
+  // (a certificate read from an older JSON file).
+  std::optional<Timeline> timeline;
+  // The simulation's scheduling trace of the run, when it was kept
+  // (flowcheck replay --trace; KeepSimulationTraces in sim_subject.h).
+  std::string trace;
 };
 
 struct ClauseResult {

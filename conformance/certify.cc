@@ -54,12 +54,16 @@ nlohmann::json ToJson(const CaseOutcome& outcome) {
   }
   out["violations"] = nlohmann::json::array();
   for (const auto& [clause, example] : outcome.violations) {
-    out["violations"].push_back({{"clause", std::string(ClauseId(clause))},
-                                 {"source", example.source},
-                                 {"program", example.program},
-                                 {"violation", example.violation},
-                                 {"details", example.details},
-                                 {"replay", example.replay}});
+    out["violations"].push_back(
+        {{"clause", std::string(ClauseId(clause))},
+         {"source", example.source},
+         {"program", example.program},
+         {"violation", example.violation},
+         {"details", example.details},
+         {"replay", example.replay},
+         {"timeline",
+          example.timeline ? TimelineToJson(*example.timeline) : std::string()},
+         {"trace", example.trace}});
   }
   return out;
 }
@@ -83,6 +87,12 @@ CaseOutcome FromJson(const nlohmann::json& in) {
   for (const auto& v : in.at("violations")) {
     Counterexample example{v.at("source"), v.at("program"), v.at("violation"),
                            v.at("details"), v.at("replay")};
+    if (const std::string timeline = v.at("timeline"); !timeline.empty()) {
+      std::string error;
+      example.timeline = TimelineFromJson(timeline, &error);
+      if (!example.timeline) throw std::runtime_error(error);
+    }
+    example.trace = v.at("trace").get<std::string>();
     outcome.violations.emplace_back(
         *ParseClause(v.at("clause").get<std::string>()), std::move(example));
   }
@@ -142,6 +152,7 @@ struct Attribution {
   Clause clause;
   std::string blame;           // a sentence, or empty
   std::optional<Clause> twin;  // a clause the evidence cannot tell apart
+  std::optional<Side> blamed;  // the side the evidence blames, if known
 };
 
 // Bytes written with Ok never reached the reader (R5: Eof before the drain;
@@ -239,6 +250,7 @@ Attribution Attribute(const Violation& violation, const Execution& execution) {
   if (link->bytes_sent < gap.bytes_required) {
     // The writer's endpoint never handed the bytes over.
     if (violation.clause == Clause::kR5) out.clause = Clause::kC1;
+    out.blamed = gap.writer;
     out.blame = "blame " + w + ": its Ok writes carried " +
                 std::to_string(gap.bytes_required) + " bytes, but its " +
                 "endpoint handed only " + std::to_string(link->bytes_sent) +
@@ -249,6 +261,7 @@ Attribution Attribute(const Violation& violation, const Execution& execution) {
                      ? ""
                      : std::string(" (its close did not flush them)"));
   } else {
+    out.blamed = Peer(gap.writer);
     out.blame =
         "blame " + r + ": all " + std::to_string(gap.bytes_required) +
         " bytes " + w + " wrote reached the link (" + r + "'s endpoint took " +
@@ -275,14 +288,18 @@ void AddViolations(CaseOutcome& outcome, const Execution& execution,
              " violated, shown as " + text;
     }
     if (!attribution.blame.empty()) text += "\n" + attribution.blame;
-    outcome.violations.emplace_back(
-        attribution.clause,
-        Counterexample{source, program, text, details, replay});
+    Counterexample example{source, program, text, details, replay};
+    example.timeline = TimelineOf(execution.history, violation.operations,
+                                  execution.run.trace_hash.has_value());
+    example.timeline->violation = text;
+    if (attribution.blamed) {
+      example.timeline->blamed = std::string(SideName(*attribution.blamed));
+    }
+    example.trace = execution.run.trace_text;
+    outcome.violations.emplace_back(attribution.clause, example);
     if (attribution.twin && !seen[*attribution.twin]) {
       seen[*attribution.twin] = true;
-      outcome.violations.emplace_back(
-          *attribution.twin,
-          Counterexample{source, program, text, details, replay});
+      outcome.violations.emplace_back(*attribution.twin, std::move(example));
     }
   }
 }

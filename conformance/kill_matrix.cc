@@ -388,6 +388,12 @@ std::string RenderKillMatrix(const KillMatrix& matrix, ReportFormat format) {
       return Json(matrix);
     case ReportFormat::kJunit:
       return Junit(matrix);
+    case ReportFormat::kHtml:
+      // The matrix has no history to draw: the table, in a page.
+      return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+             "charset=\"utf-8\"/><title>flowcheck kill matrix: " +
+             XmlEscape(matrix.flow) + "</title></head><body><pre>" +
+             XmlEscape(Table(matrix)) + "</pre></body></html>\n";
   }
   return Table(matrix);
 }

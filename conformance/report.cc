@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "conformance/html_report.h"
+
 namespace flowcheck::conformance {
 namespace {
 
@@ -12,7 +14,9 @@ std::string Seconds(double seconds) {
   return text;
 }
 
-std::string Header(const Certificate& c) {
+}  // namespace
+
+std::string ReportHeaderLine(const Certificate& c) {
   return "seed " + std::to_string(c.seed) + ", " +
          std::to_string(c.programs_run) + " property programs" +
          (c.programs_cut_off > 0
@@ -23,7 +27,7 @@ std::string Header(const Certificate& c) {
          std::string(EvidenceName(c.evidence)) + ", " + Seconds(c.seconds);
 }
 
-std::string ResultLine(const Certificate& c) {
+std::string ReportResultLine(const Certificate& c) {
   const std::vector<Clause> failed = c.failed_clauses();
   int not_applicable = 0;
   int not_reached = 0;
@@ -54,6 +58,11 @@ std::string ResultLine(const Certificate& c) {
   return out;
 }
 
+namespace {
+
+std::string Header(const Certificate& c) { return ReportHeaderLine(c); }
+std::string ResultLine(const Certificate& c) { return ReportResultLine(c); }
+
 std::string Indent(const std::string& text, const std::string& prefix) {
   std::string out;
   std::size_t start = 0;
@@ -79,10 +88,12 @@ std::string Table(const Certificate& c) {
       out += Pad("", 24) + "(" + r.note + ")\n";
     }
   }
+  int number = 0;
   for (const ClauseResult& r : c.clauses) {
     for (const Counterexample& e : r.failures) {
-      out += "\nFAIL " + std::string(ClauseId(r.clause)) + ", found by " +
-             e.source + ":\n" + Indent(e.violation, "  ") + "  case:\n" +
+      out += "\nFAIL " + std::string(ClauseId(r.clause)) + " (case " +
+             std::to_string(++number) + "), found by " + e.source + ":\n" +
+             Indent(e.violation, "  ") + "  case:\n" +
              Indent(e.program, "    ") + "  replay:\n    " + e.replay + "\n" +
              Indent(e.details, "  | ");
     }
@@ -114,11 +125,13 @@ std::string Markdown(const Certificate& c) {
            MarkdownEscape(std::string(ClauseSummary(r.clause))) + " | " +
            MarkdownEscape(r.note) + " |\n";
   }
+  int number = 0;
   for (const ClauseResult& r : c.clauses) {
     for (const Counterexample& e : r.failures) {
-      out += "\n## FAIL " + std::string(ClauseId(r.clause)) + " (found by " +
-             e.source + ")\n\n" + e.violation + "\n\nCase:\n\n```\n" +
-             e.program + "```\n\nReplay:\n\n```sh\n" + e.replay +
+      out += "\n## FAIL " + std::string(ClauseId(r.clause)) + " (case " +
+             std::to_string(++number) + ", found by " + e.source + ")\n\n" +
+             e.violation + "\n\nCase:\n\n```\n" + e.program +
+             "```\n\nReplay:\n\n```sh\n" + e.replay +
              "\n```\n\n<details><summary>"
              "pending tasks and history</summary>\n\n```\n" +
              e.details + "```\n\n</details>\n";
@@ -151,6 +164,7 @@ std::string Json(const Certificate& c) {
   out["seconds"] = c.seconds;
   out["passed"] = c.passed();
   out["clauses"] = nlohmann::ordered_json::array();
+  int number = 0;
   for (const ClauseResult& r : c.clauses) {
     nlohmann::ordered_json clause;
     clause["id"] = std::string(ClauseId(r.clause));
@@ -161,11 +175,16 @@ std::string Json(const Certificate& c) {
     clause["note"] = r.note;
     clause["failures"] = nlohmann::ordered_json::array();
     for (const Counterexample& e : r.failures) {
-      clause["failures"].push_back({{"source", e.source},
-                                    {"case", e.program},
-                                    {"violation", e.violation},
-                                    {"details", e.details},
-                                    {"replay", e.replay}});
+      nlohmann::ordered_json failure = {
+          {"number", ++number},   {"source", e.source},
+          {"case", e.program},    {"violation", e.violation},
+          {"details", e.details}, {"replay", e.replay}};
+      if (e.timeline) {
+        failure["timeline"] =
+            nlohmann::ordered_json::parse(TimelineToJson(*e.timeline));
+      }
+      if (!e.trace.empty()) failure["trace"] = e.trace;
+      clause["failures"].push_back(std::move(failure));
     }
     out["clauses"].push_back(clause);
   }
@@ -291,6 +310,7 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name) {
   if (name == "markdown") return ReportFormat::kMarkdown;
   if (name == "json") return ReportFormat::kJson;
   if (name == "junit") return ReportFormat::kJunit;
+  if (name == "html") return ReportFormat::kHtml;
   return std::nullopt;
 }
 
@@ -304,6 +324,8 @@ std::string RenderReport(const Certificate& certificate, ReportFormat format) {
       return Json(certificate);
     case ReportFormat::kJunit:
       return Junit(certificate);
+    case ReportFormat::kHtml:
+      return HtmlCertificate(certificate);
   }
   return Table(certificate);
 }

@@ -5,7 +5,13 @@
 //  - markdown: the same for a pull request or a wiki;
 //  - json: machine-readable, schema in docs/certify.md (schema version 1);
 //  - junit: JUnit XML, one testcase per clause (FAIL = failure, NOT
-//    APPLICABLE = skipped) plus one per crash (error), for CI dashboards.
+//    APPLICABLE = skipped) plus one per crash (error), for CI dashboards;
+//  - html: one self-contained page with a space-time diagram of each
+//    counterexample (conformance/html_report.h).
+//
+// Counterexamples are numbered 1, 2, ... in the order every format lists
+// them (clause by clause): "case 3" is what `flowcheck replay
+// cert.json --case=3` re-runs.
 //
 // Rendering only: writing a report to a file is the command line's job
 // (tools/output_file.h).
@@ -21,13 +27,20 @@
 
 namespace flowcheck::conformance {
 
-enum class ReportFormat { kTable, kMarkdown, kJson, kJunit };
+enum class ReportFormat { kTable, kMarkdown, kJson, kJunit, kHtml };
 
-// "table", "markdown", "json", "junit" -> the format; anything else: nullopt.
+// "table", "markdown", "json", "junit", "html" -> the format; anything
+// else: nullopt.
 std::optional<ReportFormat> ParseReportFormat(std::string_view name);
 
 // The certificate in `format`. Never fails.
 std::string RenderReport(const Certificate& certificate, ReportFormat format);
+
+// "seed 1, 100 property programs, 19 scenarios, evidence ..., 3.2 s".
+std::string ReportHeaderLine(const Certificate& certificate);
+// "RESULT: PASS -- 17 clauses hold, 1 not applicable" or "RESULT: FAIL --
+// 2 clauses violated: C4 C5".
+std::string ReportResultLine(const Certificate& certificate);
 
 // For other reports in these formats (conformance/kill_matrix.h): `text`
 // escaped for XML 1.0 text and attributes (control characters other than

@@ -14,11 +14,15 @@ Side ToSide(sim::Endpoint endpoint) {
   return endpoint == sim::Endpoint::kA ? Side::kA : Side::kB;
 }
 
+bool keep_traces = false;
+
 }  // namespace
 
+void KeepSimulationTraces(bool keep) { keep_traces = keep; }
+
 Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
-  auto scheduler =
-      std::make_unique<sim::Scheduler>(sim::SchedulerOptions{.seed = seed});
+  auto scheduler = std::make_unique<sim::Scheduler>(
+      sim::SchedulerOptions{.seed = seed, .keep_trace_text = keep_traces});
   auto faults = std::make_shared<FaultReporter>();
   sim::ConnectionOptions options;
   options.plan = plan;

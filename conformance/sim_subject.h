@@ -22,6 +22,13 @@ inline constexpr Capabilities kSimCapabilities{.inject_reset = true};
 // A fresh simulated pair for `seed`, shaped by `plan`. Never fails.
 Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan = {});
 
+// Whether the pairs MakeSimSubject makes from now on keep their scheduling
+// trace as text (every pick, delivery and fault with its virtual time), so
+// that RunReport::trace_text and a counterexample carry it. Off by default
+// (it costs memory and time); `flowcheck replay --trace` turns it on. A
+// process-wide setting, inherited by isolated cases (they are forked).
+void KeepSimulationTraces(bool keep);
+
 // The simulated flow as a FlowUnderTest. With `shaped`, each pair's links
 // are drawn by sim::SwarmPlan(contract_keeping_only = true) from its seed.
 FlowUnderTest SimFlowUnderTest(bool shaped = true);

@@ -91,6 +91,10 @@ struct RunReport {
   // Deterministic worlds only: the hash of everything the run decided
   // (sim/trace.h); the same seed gives the same hash, build after build.
   std::optional<std::uint64_t> trace_hash;
+  // Deterministic worlds that keep their trace as text (the simulation,
+  // sim::SchedulerOptions::keep_trace_text): every event so far, one per
+  // line. Empty otherwise.
+  std::string trace_text;
 
   bool all_done() const { return outcome == Outcome::kAllDone; }
 

@@ -210,6 +210,7 @@ RunReport Scheduler::Report(RunReport::Outcome outcome, std::uint64_t steps,
   report.exact = outcome == RunReport::Outcome::kAllDone ||
                  outcome == RunReport::Outcome::kBlocked;
   report.trace_hash = trace_.hash();
+  if (trace_.keeps_text()) report.trace_text = trace_.ToString();
   for (std::uint64_t id = 0; id < tasks_.size(); ++id) {
     if (tasks_[id] == nullptr) continue;
     const TaskRecord& record = *tasks_[id];

@@ -56,7 +56,9 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
   --programs=N      property programs that must pass (default 100)
   --only=A,B,...    run only these parts: programs, observations, or
                     scenario ids (--list shows them)
-  --format=F        table (default), markdown, json or junit
+  --format=F        table (default), markdown, json, junit, or html (one
+                    self-contained page with a space-time diagram of each
+                    counterexample; open it in any browser)
   --output=PATH     write the report to PATH instead of stdout ('-' is
                     stdout): a regular file, or a symbolic link to one
                     (written through; the link stays), replaced
@@ -181,8 +183,9 @@ std::string OutputPathFor(std::string pattern, std::string_view flow) {
 
 std::string_view CertifyUsage() { return kUsage; }
 
-int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
-               std::ostream& err) {
+std::variant<CertifyRequest, int> ParseCertifyArgs(
+    const std::vector<std::string_view>& args, std::ostream& out,
+    std::ostream& err) {
   std::string flow_name = "all";
   bool flow_given = false;
   std::optional<std::string> driver_command;
@@ -281,8 +284,9 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
   const std::optional<conformance::ReportFormat> format =
       conformance::ParseReportFormat(format_name);
   if (!format) {
-    return Usage(err, "--format must be table, markdown, json or junit, not '" +
-                          format_name + "'");
+    return Usage(
+        err, "--format must be table, markdown, json, junit or html, not '" +
+                 format_name + "'");
   }
   std::vector<FlowUnderTest> flows;
   if (relay_command && (flow_given || plan_text || driver_command)) {
@@ -390,8 +394,12 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     }
   }
 
-  bool all_passed = true;
-  bool output_failed = false;
+  CertifyRequest request;
+  request.format = *format;
+  request.output = output;
+  request.quiet = quiet;
+  request.stats = stats;
+  request.kill_matrix = kill_matrix;
   for (const FlowUnderTest& flow : flows) {
     conformance::CertifyOptions flow_options = options;
     flow_options.replay_prefix = "bazel run //tools:flowcheck -- certify";
@@ -399,7 +407,7 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       flow_options.replay_prefix += " --mutant=" + mutant_name;
     }
     if (plan_text) {
-      flow_options.replay_prefix += " --plan='" + *plan_text + "'";
+      flow_options.replay_prefix += " --plan=" + ShellQuote(*plan_text);
     }
     if (driver_command) {
       flow_options.replay_flow = "--driver=" + ShellQuote(*driver_command);
@@ -410,16 +418,35 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
     // Replay lines name the flow as --flow takes it (without the mutant).
     FlowUnderTest named = flow;
     named.name = named.name.substr(0, named.name.find('+'));
+    request.flows.push_back(
+        PreparedFlow{std::move(named), flow.name, std::move(flow_options)});
+  }
+  return request;
+}
+
+int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
+               std::ostream& err) {
+  auto parsed = ParseCertifyArgs(args, out, err);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  CertifyRequest& request = std::get<CertifyRequest>(parsed);
+  const bool quiet = request.quiet;
+  const bool to_files = !request.output.empty() && request.output != "-";
+  bool all_passed = true;
+  bool output_failed = false;
+  for (PreparedFlow& prepared : request.flows) {
+    conformance::CertifyOptions& flow_options = prepared.options;
+    const FlowUnderTest& named = prepared.flow;
+    const std::string& name = prepared.display_name;
     if (!quiet) {
-      flow_options.progress = [&err, &flow](std::string_view line) {
-        err << "[" << flow.name << "] " << line << "\n";
+      flow_options.progress = [&err, &name](std::string_view line) {
+        err << "[" << name << "] " << line << "\n";
         err.flush();
       };
-      err << "[" << flow.name << "] certifying: " << flow.description << "\n";
+      err << "[" << name << "] certifying: " << named.description << "\n";
     }
     std::string report;
     bool passed = false;
-    if (kill_matrix) {
+    if (request.kill_matrix) {
       conformance::CertifyOptions matrix_options = flow_options;
       matrix_options.shrink = false;
       matrix_options.progress = nullptr;
@@ -428,38 +455,38 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
           quiet ? std::function<void(std::string_view)>()
                 : flow_options.progress);
       passed = matrix.passed();
-      report = conformance::RenderKillMatrix(matrix, *format);
+      report = conformance::RenderKillMatrix(matrix, request.format);
     } else {
       conformance::Certificate certificate =
           conformance::Certify(named, flow_options);
-      certificate.flow = flow.name;
+      certificate.flow = name;
       passed = certificate.passed();
-      if (stats) {
-        err << "[" << flow.name << "] what the property programs reached:\n"
+      if (request.stats) {
+        err << "[" << name << "] what the property programs reached:\n"
             << certificate.coverage.ToString();
       }
-      report = conformance::RenderReport(certificate, *format);
+      report = conformance::RenderReport(certificate, request.format);
     }
     all_passed &= passed;
     const std::string_view verdict = passed ? "it passed" : "it failed";
     if (!to_files) {
       out << report;
-      if (flows.size() > 1) out << "\n";
+      if (request.flows.size() > 1) out << "\n";
       out.flush();
       if (!out) {  // said once per flow, so every verdict is on stderr
-        err << "flowcheck certify: cannot write the report for '" << flow.name
+        err << "flowcheck certify: cannot write the report for '" << name
             << "' to stdout (" << verdict << ")\n";
         output_failed = true;
       }
     } else {
-      const std::string path = OutputPathFor(output, flow.name);
+      const std::string path = OutputPathFor(request.output, name);
       if (auto error = WriteFileAtomically(path, report)) {
         // The other flows still run: their reports may yet be written.
-        err << "flowcheck certify: " << *error << "; the report for '"
-            << flow.name << "' is lost (" << verdict << ")\n";
+        err << "flowcheck certify: " << *error << "; the report for '" << name
+            << "' is lost (" << verdict << ")\n";
         output_failed = true;
       } else if (!quiet) {
-        err << "[" << flow.name << "] report written to " << path << "\n";
+        err << "[" << name << "] report written to " << path << "\n";
       }
     }
   }

@@ -4,8 +4,14 @@
 #define FLOWCHECK_TOOLS_CERTIFY_COMMAND_H_
 
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
+
+#include "conformance/certify.h"
+#include "conformance/report.h"
+#include "conformance/subject.h"
 
 namespace flowcheck::tools {
 
@@ -20,6 +26,35 @@ inline constexpr int kExitUsage = 2;
 // Takes precedence over kExitFailed; stderr says whether each lost report
 // passed.
 inline constexpr int kExitOutputError = 3;
+
+// One flow to certify, as the command line asked for it.
+struct PreparedFlow {
+  // Named as --flow takes it (replay lines use this name).
+  conformance::FlowUnderTest flow;
+  // What reports call it: with the mutant, "sim+close-returns-early".
+  std::string display_name;
+  // The options for it, replay lines included (no progress callback).
+  conformance::CertifyOptions options;
+};
+
+// What `flowcheck certify ARGS` asks for, checked.
+struct CertifyRequest {
+  std::vector<PreparedFlow> flows;
+  conformance::ReportFormat format = conformance::ReportFormat::kTable;
+  std::string output;  // "" or "-": stdout
+  bool quiet = false;
+  bool stats = false;
+  bool kill_matrix = false;
+};
+
+// Parses `args` as `flowcheck certify` takes them, builds the flows (a
+// driver is started once to read its hello) and checks every --output
+// path. Returns the request, or an exit status when there is nothing to
+// certify: kExitPassed after --help or --list (written to `out`),
+// kExitUsage after a usage error (written to `err`).
+std::variant<CertifyRequest, int> ParseCertifyArgs(
+    const std::vector<std::string_view>& args, std::ostream& out,
+    std::ostream& err);
 
 // The usage text of `flowcheck certify`.
 std::string_view CertifyUsage();

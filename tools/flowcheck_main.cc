@@ -1,6 +1,7 @@
 // tools/flowcheck_main.cc: the `flowcheck` command line.
 //
 //   flowcheck certify [flags]       (tools/certify_command.h)
+//   flowcheck replay LINE|CERT.json (tools/replay_command.h)
 //   flowcheck demo [--seed=N] [--verbose]
 //   flowcheck --help
 //
@@ -22,6 +23,7 @@
 #include "tools/certify_command.h"
 #include "tools/demo.h"
 #include "tools/flags.h"
+#include "tools/replay_command.h"
 
 namespace {
 
@@ -35,6 +37,10 @@ bidirectional byte stream with the MirageOS Mirage_flow contract
 commands:
   certify   certify flows against the contract, clause by clause
             ('flowcheck certify --help' for its flags)
+  replay    re-run one case of a certificate from its replay line or from
+            a JSON certificate (--case=N): the history as text, with
+            --html a space-time diagram, with --trace the scheduling trace
+            ('flowcheck replay --help')
   demo      generate a legal conversation from a seed, show the history
             checker accepting it, then break it in ten ways and show the
             contract clause the checker names for each
@@ -45,8 +51,9 @@ flags of demo (a value follows '=' or comes next: --seed 7):
 
   -h, --help  this text
 
-exit status: 0 success, 1 a check failed, 2 bad usage; certify also
-uses 3 (a report could not be written), see 'flowcheck certify --help'
+exit status: 0 success, 1 a check failed, 2 bad usage; certify and
+replay also use 3 (a report could not be written), replay 4 (a case did
+not come back), see their --help
 )";
 
 // `command` is "" for the top level, or "demo".
@@ -111,6 +118,9 @@ int main(int argc, char** argv) {
   if (command == "demo") return Demo(args);
   if (command == "certify") {
     return flowcheck::tools::RunCertify(args, std::cout, std::cerr);
+  }
+  if (command == "replay") {
+    return flowcheck::tools::RunReplay(args, std::cout, std::cerr);
   }
   return UsageError("", "unknown command '" + std::string(command) + "'");
 }

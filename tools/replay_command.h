@@ -1,0 +1,51 @@
+// tools/replay_command.h: `flowcheck replay`, which re-runs one case of a
+// certificate and shows it: the violation, the case, the history as text,
+// with --html a space-time diagram of it, with --trace the simulation's
+// scheduling trace.
+//
+// What it re-runs:
+//   flowcheck replay 'bazel run //tools:flowcheck -- certify --flow=sim ...'
+//       a replay line as a certificate prints it (one argument, quoted);
+//   flowcheck replay --flow=sim --seed=1 --only=programs ...
+//       the same, as certify's flags;
+//   flowcheck replay cert.json --case=3
+//       case 3 of a JSON certificate (cases are numbered in every format,
+//       conformance/report.h); says whether the same violation came back.
+//
+// Exit status: 0 the replayed case passed (for --case: it did not fail
+// again, see 4), 1 it failed or crashed, 2 bad usage or an unreadable,
+// malformed or foreign file (nothing was run), 3 the --html file could not
+// be written, 4 --case: the certificate's violation did not come back.
+#ifndef FLOWCHECK_TOOLS_REPLAY_COMMAND_H_
+#define FLOWCHECK_TOOLS_REPLAY_COMMAND_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace flowcheck::tools {
+
+// Exit status of `flowcheck replay --case` when the certificate's violation
+// did not come back (a flaky case, or a flow that changed).
+inline constexpr int kExitNotReproduced = 4;
+
+// `line` split into words as /bin/sh would (single quotes, double quotes
+// with backslash escapes, backslashes outside quotes; no expansions), or
+// a sentence saying what is wrong ("unterminated ' quote at character 40").
+std::variant<std::vector<std::string>, std::string> ShellSplit(
+    std::string_view line);
+
+// The usage text of `flowcheck replay`.
+std::string_view ReplayUsage();
+
+// Runs `flowcheck replay ARGS`: the replay to `out`, progress and errors
+// to `err`. Returns one of the exit statuses above.
+int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
+              std::ostream& err);
+
+}  // namespace flowcheck::tools
+
+#endif  // FLOWCHECK_TOOLS_REPLAY_COMMAND_H_
