@@ -46,7 +46,8 @@ TEST(ReportTest, TableShowsVerdictsFailuresAndResult) {
   const std::string table = RenderReport(Sample(true), ReportFormat::kTable);
   EXPECT_NE(table.find("R5      FAIL"), std::string::npos) << table;
   EXPECT_NE(table.find("E1      NOT APPLICABLE"), std::string::npos) << table;
-  EXPECT_NE(table.find("FAIL R5, found by programs"), std::string::npos)
+  EXPECT_NE(table.find("FAIL R5 (case 1), found by programs"),
+            std::string::npos)
       << table;
   EXPECT_NE(table.find("    flowcheck certify --seed=9"), std::string::npos)
       << table;
@@ -90,7 +91,8 @@ TEST(ReportTest, JunitEscapesAndCounts) {
 TEST(ReportTest, MarkdownHasATableAndDetails) {
   const std::string md = RenderReport(Sample(true), ReportFormat::kMarkdown);
   EXPECT_NE(md.find("| R5 | FAIL |"), std::string::npos) << md;
-  EXPECT_NE(md.find("## FAIL R5 (found by programs)"), std::string::npos);
+  EXPECT_NE(md.find("## FAIL R5 (case 1, found by programs)"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ expect demo-help 0 "flags of demo" -- demo --help
 expect certify-help 0 "--mutant=NAME" -- certify --help
 expect certify-list 0 "C4.close-waits-for-peer" -- certify --list
 expect certify-unknown-flow 2 "unknown flow 'nope'; the flows are: sim" -- certify --flow=nope
-expect certify-bad-format 2 "--format must be table, markdown, json or junit, not 'xml'" -- certify --format=xml
+expect certify-bad-format 2 "--format must be table, markdown, json, junit or html, not 'xml'" -- certify --format=xml
 expect certify-bad-part 2 "unknown part 'R9'" -- certify --only=R9
 expect certify-bad-programs 2 "--programs takes a whole number from 1" -- certify --programs=0
 expect certify-unknown-mutant 2 "unknown mutant 'frob'" -- certify --mutant=frob
