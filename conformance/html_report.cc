@@ -13,12 +13,12 @@ namespace {
 
 // Layout, in SVG pixels.
 constexpr double kAxisWidth = 96;   // the time labels on the left
-constexpr double kLaneWidth = 200;  // one task's lane
-constexpr double kLinkWidth = 170;  // the link between A's and B's lanes
+constexpr double kLaneWidth = 175;  // one task's lane
+constexpr double kLinkWidth = 130;  // the link between A's and B's lanes
 constexpr double kHeaderHeight = 54;
 constexpr double kRowHeight = 18;   // one event
 constexpr double kGapHeight = 34;   // a marked idle gap, or a left-out run
-constexpr double kNoteWidth = 380;  // the violation's sentence
+constexpr double kNoteWidth = 350;  // the violation's sentence
 constexpr double kBarWidth = 10;
 
 // Histories longer than this draw only their eventful operations.
@@ -504,12 +504,17 @@ class DiagramBuilder {
     }
     if (first == nullptr || t_.violation.empty()) return "";
     const double y = Row(first->invoke_seq);
+    // From the end of the operation's label (about 6.6 px a character).
+    const double label_end =
+        LaneX(*first) + 12 +
+        6.6 * static_cast<double>(std::to_string(first->id).size() + 2 +
+                                  first->label.size());
     std::string out = "<g class=\"violation-note\"><line x1=\"" +
-                      Num(LaneX(*first) + kBarWidth) + "\" y1=\"" + Num(y) +
+                      Num(label_end) + "\" y1=\"" + Num(y) +
                       "\" x2=\"" + Num(note_x_) + "\" y2=\"" + Num(y) +
                       "\" stroke=\"#c0392b\" stroke-dasharray=\"3 3\"/>";
     double line_y = y + 4;
-    for (const std::string& line : Wrap(t_.violation, 56, 8)) {
+    for (const std::string& line : Wrap(t_.violation, 50, 8)) {
       out += "<text x=\"" + Num(note_x_ + 4) + "\" y=\"" + Num(line_y) +
              "\" fill=\"#c0392b\">" + Esc(line) + "</text>";
       line_y += 14;

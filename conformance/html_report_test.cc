@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -261,6 +263,40 @@ TEST(DiagramTest, LongHistoriesLeaveTheMiddleOutAndSaySo) {
   EXPECT_EQ(static_cast<int>(drawn.size()) + left_out, total + 1);
   EXPECT_EQ(Values(svg, "op violating", "data-op"),
             (std::vector<std::string>{"2500", std::to_string(close)}));
+}
+
+// The worst case for a browser: every operation eventful (here: closes of
+// several tasks, each pending a while), so nothing is left out. Written to
+// the test's undeclared outputs for rendering by hand (docs/certify.md
+// gives the time Chromium took).
+TEST(DiagramTest, ThousandsOfEventfulOperationsStayWellFormed) {
+  History h;
+  const int total = 3000;
+  std::vector<int> ids;
+  for (int i = 0; i < total; ++i) {
+    const Side side = i % 2 == 0 ? Side::kA : Side::kB;
+    const std::string task =
+        std::string(SideName(side)) + "-task-" + std::to_string(i % 6);
+    ids.push_back(
+        h.Invoke(side, OpKind::kClose, {}, std::chrono::microseconds(i), task));
+    if (i >= 3) {
+      h.CompleteClose(ids[i - 3], std::chrono::microseconds(i));
+    }
+  }
+  h.End(HistoryEnd::kQuiescent, std::chrono::microseconds(total));
+  const Timeline t = TimelineOf(h, {0, total - 1}, true);
+  const std::string svg = DiagramSvg(t);
+  std::string why;
+  ASSERT_TRUE(WellFormed(svg, why)) << why;
+  EXPECT_EQ(Values(svg, "op", "data-op").size(),
+            static_cast<std::size_t>(total));
+  if (const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
+    Counterexample example{"a test", "3000 closes", "C5 violated: a test", "",
+                           "no replay"};
+    example.timeline = t;
+    std::ofstream(std::string(dir) + "/worst-case.html")
+        << HtmlCounterexample("3000 eventful operations", Clause::kC5, example);
+  }
 }
 
 // A real counterexample: the mutant whose close returns early, over the

@@ -2,8 +2,11 @@
 # scripts/setup.sh: installs the Debian packages flowcheck builds with, when
 # any is missing. Idempotent; prints nothing when everything is present.
 #
-#   scripts/setup.sh          install what is missing (needs root or sudo)
-#   scripts/setup.sh --check  only say what is missing; exit 1 if anything is
+#   scripts/setup.sh            install what is missing (needs root or sudo)
+#   scripts/setup.sh --check    only say what is missing; exit 1 if anything is
+#   scripts/setup.sh --browser  also Chromium, for rendering HTML certificates
+#                               in a real browser (scripts/render_in_browser.sh;
+#                               .ci/run asks for it); combines with --check
 #
 # Exit status: 0 when every package is installed, 1 otherwise.
 set -euo pipefail
@@ -25,17 +28,24 @@ packages=(
   socat                # examples/relays (flowcheck certify --relay)
 )
 
+# Only with --browser (large; the default tests do not need it).
+browser_packages=(
+  chromium             # headless rendering of HTML certificates
+)
+
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 check_only=false
-case "${1:-}" in
-  "") ;;
-  --check) check_only=true ;;
-  -h|--help) usage; exit 0 ;;
-  *) echo "setup.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-esac
+for argument in "$@"; do
+  case "$argument" in
+    --check) check_only=true ;;
+    --browser) packages+=("${browser_packages[@]}") ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$argument' (try --help)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do
