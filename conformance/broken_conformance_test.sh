@@ -41,6 +41,22 @@ check exit0 "called exit(0) in the middle of the case"
 check spin "without progress"
 check close-pipe-spin "without progress"
 
+# A flow that fails a clause without crashing: the failing test's log names
+# an HTML page with the diagram, written to Bazel's undeclared outputs.
+outputs=$(mktemp -d "${TEST_TMPDIR:-/tmp}/outputs.XXXXXX")
+out=$(FLOWCHECK_MUTANT=close-returns-early TEST_UNDECLARED_OUTPUTS_DIR=$outputs \
+      timeout 120 "$binary" --gtest_filter='*C4_close_waits_for_peer' 2>&1)
+page="$outputs/flowcheck-C4.close-waits-for-peer.html"
+if ! grep -qF "diagram of each counterexample: $page" <<<"$out"; then
+  echo "FAIL mutant: the log does not name $page"; echo "$out" | tail -20
+  failures=$((failures + 1))
+elif ! grep -q 'class="op violating' "$page"; then
+  echo "FAIL mutant: $page has no diagram with the violation"
+  failures=$((failures + 1))
+else
+  echo "ok mutant: the failing test's log names its diagram, $page"
+fi
+
 # Nothing of the runs above may still be running.
 # (A process whose command is the binary itself, not a shell mentioning it.)
 leftover='^[^ ]*broken_conformance_main( |$)'

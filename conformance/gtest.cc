@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,6 +37,30 @@ std::string PropertyKey(const std::string& observation) {
     key += plain ? c : '_';
   }
   return key;
+}
+
+// With Bazel's TEST_UNDECLARED_OUTPUTS_DIR set, writes the certificate of
+// a failing case there as an HTML page with its diagrams and returns a line
+// saying where; otherwise (or if it cannot be written) says why not.
+std::string WriteHtml(const Certificate& certificate, const std::string& part) {
+  const char* dir = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    return "(no diagram written: TEST_UNDECLARED_OUTPUTS_DIR is not set)";
+  }
+  std::string name = part;
+  for (char& c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+          (c >= '0' && c <= '9') || c == '-' || c == '.'))
+      c = '_';
+  }
+  const std::string path = std::string(dir) + "/flowcheck-" + name + ".html";
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << RenderReport(certificate, ReportFormat::kHtml);
+  file.close();
+  if (!file) return "(the diagram could not be written to " + path + ")";
+  return "diagram of each counterexample: " + path +
+         " (Bazel keeps it in the test's outputs: "
+         "bazel-testlogs/<package>/<test>/test.outputs/)";
 }
 
 }  // namespace
@@ -114,7 +139,7 @@ TEST_P(FlowcheckConformance, Case) {
   }
   EXPECT_TRUE(certificate.passed())
       << test_case.part << " found violations of:" << failed << "\n"
-      << table;
+      << table << WriteHtml(certificate, test_case.part) << "\n";
 }
 
 }  // namespace flowcheck::conformance

@@ -13,7 +13,10 @@
 // clause failed, with the counterexample and a replay line in the log. The
 // observations are reported, never judged: that test fails only if one of
 // them did not run or said nothing; each result is printed and recorded as
-// a test property (RecordProperty, in the XML report).
+// a test property (RecordProperty, in the XML report). A failing case also
+// writes its certificate as an HTML page with a space-time diagram of each
+// counterexample into TEST_UNDECLARED_OUTPUTS_DIR (Bazel sets it; the page
+// lands in bazel-testlogs/.../test.outputs/) and the log names the file.
 // Scenarios the flow's world cannot run (an injected reset) are skipped, not
 // passed. Link "//conformance:gtest".
 //

@@ -27,6 +27,25 @@ Certificate Sample(bool failing) {
         "programs", "  A1: write 3 bytes\n",
         "R5 violated: B read Eof <early> & \"quoted\"",
         "history:\n  1 A write\n", "flowcheck certify --seed=9"});
+    // A second counterexample, with a timeline: numbered 2, drawn.
+    Timeline timeline;
+    timeline.ops.push_back(TimelineOp{.id = 0,
+                                      .side = Side::kA,
+                                      .task = "A-writer",
+                                      .kind = OpKind::kClose,
+                                      .label = "close",
+                                      .result = "returned",
+                                      .invoke_seq = 1,
+                                      .complete_seq = 2,
+                                      .marked = true});
+    timeline.end = "quiescent";
+    timeline.end_seq = 3;
+    Counterexample with_timeline{"C4.close-waits-for-peer", "story",
+                                 "C4 violated: early", "", "replay C4"};
+    with_timeline.timeline = timeline;
+    ClauseResult& c4 = c.clauses[static_cast<int>(Clause::kC4)];
+    c4.verdict = Verdict::kFail;
+    c4.failures.push_back(with_timeline);
     c.crashes.push_back(Crash{"R1.read-pends",
                               "killed by signal 11 (Segmentation fault)",
                               "flowcheck certify --only=R1.read-pends"});
@@ -54,7 +73,7 @@ TEST(ReportTest, TableShowsVerdictsFailuresAndResult) {
   EXPECT_NE(table.find("CRASH in R1.read-pends: killed by signal 11"),
             std::string::npos);
   EXPECT_NE(
-      table.find("RESULT: FAIL -- 1 clauses violated: R5; 1 cases crashed"),
+      table.find("RESULT: FAIL -- 2 clauses violated: R5 C4; 1 cases crashed"),
       std::string::npos)
       << table;
   const std::string passing = RenderReport(Sample(false), ReportFormat::kTable);
@@ -75,11 +94,34 @@ TEST(ReportTest, JsonFollowsTheSchema) {
             "flowcheck certify --seed=9");
   EXPECT_EQ(json["crashes"][0]["source"], "R1.read-pends");
   EXPECT_EQ(json["observations"][0]["name"], "double close");
+  // Cases are numbered across clauses; a timeline is an object.
+  EXPECT_EQ(json["clauses"][4]["failures"][0]["number"], 1);
+  EXPECT_FALSE(json["clauses"][4]["failures"][0].contains("timeline"));
+  const auto& c4 = json["clauses"][14]["failures"][0];
+  EXPECT_EQ(c4["number"], 2);
+  EXPECT_EQ(c4["timeline"]["ops"][0]["marked"], true);
+  EXPECT_EQ(c4["timeline"]["ops"][0]["complete_seq"], 2);
+  EXPECT_EQ(c4["timeline"]["end"], "quiescent");
+}
+
+TEST(ReportTest, HtmlNumbersCasesAndDrawsTimelines) {
+  const std::string html = RenderReport(Sample(true), ReportFormat::kHtml);
+  EXPECT_EQ(ParseReportFormat("html"), ReportFormat::kHtml);
+  EXPECT_NE(html.find("<a href=\"#case-2\">case 2</a>"), std::string::npos);
+  EXPECT_NE(html.find("Case 1: FAIL R5"), std::string::npos);
+  EXPECT_NE(html.find("No diagram: this counterexample carries no timeline."),
+            std::string::npos);
+  EXPECT_NE(html.find("Case 2: FAIL C4"), std::string::npos);
+  EXPECT_EQ(html.find("<svg"), html.rfind("<svg"));  // exactly one
+  EXPECT_NE(html.find("R5 violated: B read Eof &lt;early&gt; &amp; "
+                      "&quot;quoted&quot;"),
+            std::string::npos);
+  EXPECT_NE(html.find("CRASH in R1.read-pends"), std::string::npos);
 }
 
 TEST(ReportTest, JunitEscapesAndCounts) {
   const std::string xml = RenderReport(Sample(true), ReportFormat::kJunit);
-  EXPECT_NE(xml.find("tests=\"19\" failures=\"1\" errors=\"1\" skipped=\"1\""),
+  EXPECT_NE(xml.find("tests=\"19\" failures=\"2\" errors=\"1\" skipped=\"1\""),
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("&lt;early&gt; &amp; &quot;quoted&quot;"),
