@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -42,7 +43,7 @@ struct CaseOutcome {
 nlohmann::json ToJson(const CaseOutcome& outcome) {
   nlohmann::json out;
   out["ran"] = outcome.ran;
-  out["exact"] = outcome.evidence == Evidence::kExact;
+  out["evidence"] = static_cast<int>(outcome.evidence);
   out["programs"] = outcome.programs;
   out["error"] = outcome.error;
   out["cut_off"] = outcome.cut_off;
@@ -71,8 +72,8 @@ nlohmann::json ToJson(const CaseOutcome& outcome) {
 CaseOutcome FromJson(const nlohmann::json& in) {
   CaseOutcome outcome;
   outcome.ran = in.at("ran").get<bool>();
-  outcome.evidence =
-      in.at("exact").get<bool>() ? Evidence::kExact : Evidence::kBounded;
+  outcome.evidence = static_cast<Evidence>(std::clamp(
+      in.at("evidence").get<int>(), 0, static_cast<int>(Evidence::kBounded)));
   outcome.programs = in.at("programs").get<int>();
   outcome.error = in.at("error").get<std::string>();
   outcome.cut_off = in.at("cut_off").get<int>();
@@ -411,8 +412,7 @@ CaseOutcome RunProgramsCase(const FlowUnderTest& flow,
     if (execution.cut_off()) ++cut_off;
     // What the generated programs reached (not the shrinking re-runs).
     if (!failing) coverage.Add(CoverageOf(program, execution));
-    if (execution.evidence() == Evidence::kBounded)
-      evidence = Evidence::kBounded;
+    evidence = Weaker(evidence, execution.evidence());
     if (!execution.ok()) {
       Program normalized = program;
       normalized.Normalize();
@@ -550,8 +550,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       crashed(source, outcome.error, replay, targets);
       return;
     }
-    if (outcome.evidence == Evidence::kBounded)
-      certificate.evidence = Evidence::kBounded;
+    certificate.evidence = Weaker(certificate.evidence, outcome.evidence);
     for (Clause target : targets) {
       ClauseResult& result = certificate.clauses[static_cast<int>(target)];
       if (outcome.cut_off > 0) {

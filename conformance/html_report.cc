@@ -273,6 +273,13 @@ class DiagramBuilder {
     height_ = end_y_ + 3 * kRowHeight;
   }
 
+  bool AnyPending() const {
+    for (const TimelineOp& op : t_.ops) {
+      if (!op.complete_seq) return true;
+    }
+    return false;
+  }
+
   double Row(std::int64_t seq) const {
     const auto it = rows_.find(2 * seq);
     return it == rows_.end() ? end_y_ : it->second;
@@ -321,9 +328,10 @@ class DiagramBuilder {
            "\" stroke=\"#444\" stroke-dasharray=\"6 3\"/><text x=\"" +
            Num(kAxisWidth) + "\" y=\"" + Num(end_y_ + 14) +
            "\" fill=\"#444\">end of the history: " + Esc(t_.end) +
-           (t_.end == "quiescent"
+           (t_.end == "quiescent" && AnyPending()
                 ? " (nothing more could happen: pending stays pending)"
-            : t_.end == "cut off" ? " (stopped: pending is undecided)"
+            : t_.end == "quiescent" ? " (every operation completed)"
+            : t_.end == "cut off"   ? " (stopped: pending is undecided)"
             : t_.end == "waited out"
                 ? " (the watchdog waited; pending judged as if final)"
                 : "") +
@@ -510,8 +518,8 @@ class DiagramBuilder {
         6.6 * static_cast<double>(std::to_string(first->id).size() + 2 +
                                   first->label.size());
     std::string out = "<g class=\"violation-note\"><line x1=\"" +
-                      Num(label_end) + "\" y1=\"" + Num(y) +
-                      "\" x2=\"" + Num(note_x_) + "\" y2=\"" + Num(y) +
+                      Num(label_end) + "\" y1=\"" + Num(y) + "\" x2=\"" +
+                      Num(note_x_) + "\" y2=\"" + Num(y) +
                       "\" stroke=\"#c0392b\" stroke-dasharray=\"3 3\"/>";
     double line_y = y + 4;
     for (const std::string& line : Wrap(t_.violation, 50, 8)) {

@@ -156,7 +156,7 @@ std::string Json(const Certificate& c) {
   out["flow"] = c.flow;
   out["description"] = c.description;
   out["seed"] = c.seed;
-  out["evidence"] = c.evidence == Evidence::kExact ? "exact" : "bounded";
+  out["evidence"] = std::string(EvidenceKey(c.evidence));
   out["programs_run"] = c.programs_run;
   out["programs_cut_off"] = c.programs_cut_off;
   out["coverage"] = nlohmann::json::parse(c.coverage.ToJson());

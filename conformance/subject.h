@@ -40,18 +40,33 @@
 
 namespace flowcheck::conformance {
 
-// What backs a verdict about operations that stayed pending.
+// What backs a verdict about operations that stayed pending, strongest
+// first. Only a deterministic world can prove a pending operation would
+// stay pending; real time can only say the run ended by itself.
 enum class Evidence {
-  kExact,    // the run proved nothing more could happen (RunReport::exact)
-  kBounded,  // the run waited a bounded time (a watchdog or a time limit)
+  kExact,      // the simulation proved nothing more could happen
+               // (RunReport::exact, in a deterministic world)
+  kCompleted,  // real time: the run ended by itself -- every task finished,
+               // or the event loop ran out of work -- before any limit
+  kBounded,    // a limit stopped the run (a watchdog or a time limit):
+               // what was pending then was judged as if final, or not at
+               // all
 };
 
-// "exact (...)" / "bounded (...)", in words a certificate reader follows.
+// "exact (...)", "completed in real time (...)", "bounded (...)", in words
+// a certificate reader follows; EvidenceKey gives "exact", "completed",
+// "bounded" (JSON).
 std::string_view EvidenceName(Evidence evidence);
+std::string_view EvidenceKey(Evidence evidence);
+
+// The weaker of two pieces of evidence (a certificate is as strong as its
+// weakest case).
+inline Evidence Weaker(Evidence a, Evidence b) { return a > b ? a : b; }
 
 // The evidence a run gives.
 inline Evidence EvidenceOf(const RunReport& report) {
-  return report.exact ? Evidence::kExact : Evidence::kBounded;
+  if (!report.exact) return Evidence::kBounded;
+  return report.trace_hash ? Evidence::kExact : Evidence::kCompleted;
 }
 
 // Called when a fault fires on a side, with what it allows.

@@ -174,10 +174,16 @@ std::string History::ToString() const {
     case HistoryEnd::kOpen:
       out += "(history still open)\n";
       break;
-    case HistoryEnd::kQuiescent:
-      out += "(quiescent at " + FormatTime(end_time_) +
-             ": pending operations would stay pending forever)\n";
+    case HistoryEnd::kQuiescent: {
+      bool pending = false;
+      for (const Operation& op : operations_) pending |= !op.completed();
+      out += pending ? "(quiescent at " + FormatTime(end_time_) +
+                           ": nothing more could happen, so the pending "
+                           "operations would stay pending forever)\n"
+                     : "(ended at " + FormatTime(end_time_) +
+                           ": every operation completed)\n";
       break;
+    }
     case HistoryEnd::kWaitedOut:
       out += "(waited out at " + FormatTime(end_time_) +
              ": pending operations are judged as if they stayed pending; "
