@@ -102,6 +102,7 @@ CaseOutcome FromJson(const nlohmann::json& in) {
 
 std::string Replay(const CertifyOptions& options, const FlowUnderTest& flow,
                    const std::string& part) {
+  if (!options.replay_command.empty()) return options.replay_command;
   std::string line = options.replay_prefix + " " +
                      (options.replay_flow.empty() ? "--flow=" + flow.name
                                                   : options.replay_flow) +

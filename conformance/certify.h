@@ -76,6 +76,11 @@ struct CertifyOptions {
   // flow certified through a driver is named by its command:
   // "--driver='python3 d.py'".)
   std::string replay_flow;
+  // When set, every replay line is exactly this (a caller that runs one
+  // part and knows its own command, e.g. a GoogleTest case: "bazel test
+  // //my:test --test_env=FLOWCHECK_SEED=7 --test_filter=..."); the prefix
+  // and flow above are then unused.
+  std::string replay_command;
   // Called with one line after each case (progress on long runs).
   std::function<void(std::string_view)> progress;
 };

@@ -1,5 +1,7 @@
 #include "conformance/gtest.h"
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdlib>
 #include <fstream>
@@ -63,12 +65,79 @@ std::string WriteHtml(const Certificate& certificate, const std::string& part) {
          "bazel-testlogs/<package>/<test>/test.outputs/)";
 }
 
+// The command that runs the current test again, as it ran: under Bazel,
+// "bazel test <TEST_TARGET> --test_env=... --test_filter='<this test>'";
+// elsewhere this binary with the environment and --gtest_filter.
+std::string ReplayCommand(const ConformanceOptions& given,
+                          const CertifyOptions& options) {
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string filter = info == nullptr
+                                 ? std::string("*")
+                                 : std::string(info->test_suite_name()) + "." +
+                                       std::string(info->name());
+  const std::string seed = "FLOWCHECK_SEED=" + std::to_string(options.seed);
+  const std::string programs =
+      "FLOWCHECK_PROGRAMS=" + std::to_string(options.programs);
+  std::string extra;
+  if (!options.isolate) extra += "FLOWCHECK_ISOLATE=0 ";
+  if (options.watchdog != given.watchdog) {
+    extra += "FLOWCHECK_WATCHDOG_SECONDS=" +
+             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                options.watchdog)
+                                .count()) +
+             " ";
+  }
+  const char* target = std::getenv("TEST_TARGET");
+  if (!given.replay_command.empty() || (target != nullptr && *target != '\0')) {
+    std::string line = !given.replay_command.empty()
+                           ? given.replay_command
+                           : "bazel test " + std::string(target);
+    line += " --test_env=" + seed + " --test_env=" + programs;
+    std::size_t at = 0;
+    while (at < extra.size()) {
+      const std::size_t end = extra.find(' ', at);
+      line += " --test_env=" + extra.substr(at, end - at);
+      at = end + 1;
+    }
+    return line + " --test_filter='" + filter + "'";
+  }
+  char self[4096];
+  const ssize_t size = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  const std::string binary =
+      size > 0 ? std::string(self, static_cast<std::size_t>(size))
+               : std::string("<this test binary>");
+  return seed + " " + programs + " " + extra + binary + " --gtest_filter='" +
+         filter + "'";
+}
+
+// `certificate` without the clauses its one part did not touch (NOT
+// APPLICABLE only because of --only): a case's log shows what it judged.
+Certificate TouchedOnly(Certificate certificate) {
+  std::vector<ClauseResult> kept;
+  for (ClauseResult& result : certificate.clauses) {
+    const bool untouched = result.verdict == Verdict::kNotApplicable &&
+                           result.programs == 0 && result.scenarios == 0 &&
+                           result.note.find("--only") != std::string::npos;
+    if (!untouched) kept.push_back(std::move(result));
+  }
+  certificate.clauses = std::move(kept);
+  return certificate;
+}
+
 }  // namespace
 
-std::vector<ConformanceCase> ConformanceCases(const FlowUnderTest& flow) {
+std::vector<ConformanceCase> ConformanceCases(
+    const FlowUnderTest& flow, const ConformanceOptions& options) {
   std::vector<ConformanceCase> cases;
-  for (const std::string& part : CertifyParts()) cases.push_back({flow, part});
+  for (const std::string& part : CertifyParts()) {
+    cases.push_back({flow, part, options});
+  }
   return cases;
+}
+
+void PrintTo(const ConformanceCase& test_case, std::ostream* os) {
+  *os << test_case.part << " on '" << test_case.flow.name << "'";
 }
 
 std::string ConformanceCaseName(
@@ -82,24 +151,25 @@ std::string ConformanceCaseName(
 
 TEST_P(FlowcheckConformance, Case) {
   const ConformanceCase& test_case = GetParam();
+  const ConformanceOptions& given = test_case.options;
   CertifyOptions options;
-  options.seed = EnvNumber("FLOWCHECK_SEED", 1);
-  options.programs = static_cast<int>(EnvNumber("FLOWCHECK_PROGRAMS", 100));
+  options.seed = EnvNumber("FLOWCHECK_SEED", given.seed);
+  options.programs = static_cast<int>(EnvNumber(
+      "FLOWCHECK_PROGRAMS", static_cast<std::uint64_t>(given.programs)));
   options.only = {test_case.part};
   // Each case in a child process, bounded in time and memory; set
   // FLOWCHECK_ISOLATE=0 (bazel test --test_env=FLOWCHECK_ISOLATE=0) to debug
   // a case in this process.
-  options.isolate = EnvNumber("FLOWCHECK_ISOLATE", 1) != 0;
+  options.isolate = EnvNumber("FLOWCHECK_ISOLATE", given.isolate ? 1 : 0) != 0;
   options.watchdog = std::chrono::seconds(EnvNumber(
       "FLOWCHECK_WATCHDOG_SECONDS",
       static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::seconds>(options.watchdog)
+          std::chrono::duration_cast<std::chrono::seconds>(given.watchdog)
               .count())));
-  options.replay_prefix = "FLOWCHECK_SEED=" + std::to_string(options.seed) +
-                          " bazel test <this test> --test_filter=*" +
-                          ConformanceCaseName({test_case, 0}) + " #";
+  options.replay_command = ReplayCommand(given, options);
   const Certificate certificate = Certify(test_case.flow, options);
-  const std::string table = RenderReport(certificate, ReportFormat::kTable);
+  const std::string table =
+      RenderReport(TouchedOnly(certificate), ReportFormat::kTable);
   // A crash is never a skip and never a pass.
   for (const Crash& crash : certificate.crashes) {
     ADD_FAILURE() << "CRASH in " << crash.source << ": " << crash.what
@@ -139,7 +209,7 @@ TEST_P(FlowcheckConformance, Case) {
   }
   EXPECT_TRUE(certificate.passed())
       << test_case.part << " found violations of:" << failed << "\n"
-      << table << WriteHtml(certificate, test_case.part) << "\n";
+      << table << WriteHtml(TouchedOnly(certificate), test_case.part) << "\n";
 }
 
 }  // namespace flowcheck::conformance

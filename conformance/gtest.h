@@ -25,18 +25,32 @@
 // spins or leaks fails its test with a CRASH line in words -- it can never
 // pass it, skip it or take the other tests down.
 //
-// Environment: FLOWCHECK_SEED (default 1) and FLOWCHECK_PROGRAMS (default
-// 100) change the seed and the number of property programs;
-// FLOWCHECK_ISOLATE=0 runs the cases in the test process (to debug one under
-// gdb); FLOWCHECK_WATCHDOG_SECONDS (default 10) bounds each real-time case,
-// and with 5 s more, any case that makes no progress. Bazel passes them with
-// --test_env. The tests shard with Bazel's shard_count like any GoogleTest
-// suite.
+// Options: FLOWCHECK_CONFORMANCE_TEST_WITH_OPTIONS(Name, flow, options)
+// takes a ConformanceOptions (seed, programs, watchdog, isolation, replay
+// command). The environment overrides them, so one run can change them
+// without a rebuild -- Bazel passes them with --test_env:
+// FLOWCHECK_SEED, FLOWCHECK_PROGRAMS, FLOWCHECK_ISOLATE=0 (run the cases in
+// the test process, to debug one under gdb), FLOWCHECK_WATCHDOG_SECONDS
+// (each real-time case's bound; with 5 s more, any case that makes no
+// progress is killed). The tests shard with Bazel's shard_count like any
+// GoogleTest suite.
+//
+// Replay: a failing case prints a command that runs just that case again
+// with the same seed and programs, e.g.
+//   bazel test //my:flow_test --test_env=FLOWCHECK_SEED=1
+//     --test_env=FLOWCHECK_PROGRAMS=100
+//     --test_filter='MyFlow/FlowcheckConformance.Case/programs'
+// (the label from Bazel's TEST_TARGET; outside Bazel, this binary's path
+// with --gtest_filter). Its certificate lists only the clauses the case
+// touched.
 #ifndef FLOWCHECK_CONFORMANCE_GTEST_H_
 #define FLOWCHECK_CONFORMANCE_GTEST_H_
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -44,14 +58,32 @@
 
 namespace flowcheck::conformance {
 
+// How the registered tests run (the environment overrides each, see above).
+struct ConformanceOptions {
+  std::uint64_t seed = 1;  // FLOWCHECK_SEED
+  int programs = 100;      // FLOWCHECK_PROGRAMS
+  bool isolate = true;     // FLOWCHECK_ISOLATE
+  // Real-time worlds: each case's watchdog (FLOWCHECK_WATCHDOG_SECONDS).
+  Duration watchdog = std::chrono::seconds(10);
+  // How a failing case's replay command starts, up to the filter; empty:
+  // "bazel test <TEST_TARGET>" under Bazel, else this binary's path. The
+  // seed, programs and the case's filter are appended.
+  std::string replay_command;
+};
+
 // One test: a flow and the part of the suite to run on it.
 struct ConformanceCase {
   FlowUnderTest flow;
   std::string part;  // "programs", "observations" or a scenario id
+  ConformanceOptions options;
 };
 
+// GoogleTest prints a case as "programs on 'my-flow'" (not its bytes).
+void PrintTo(const ConformanceCase& test_case, std::ostream* os);
+
 // Every part of the suite, for `flow`.
-std::vector<ConformanceCase> ConformanceCases(const FlowUnderTest& flow);
+std::vector<ConformanceCase> ConformanceCases(
+    const FlowUnderTest& flow, const ConformanceOptions& options = {});
 
 // "R5.drain-before-eof" -> "R5_drain_before_eof".
 std::string ConformanceCaseName(
@@ -70,6 +102,19 @@ class FlowcheckConformance : public ::testing::TestWithParam<ConformanceCase> {
       Name, FlowcheckConformance,                                       \
       ::testing::ValuesIn(                                              \
           ::flowcheck::conformance::ConformanceCases(flow_under_test)), \
+      ::flowcheck::conformance::ConformanceCaseName)
+
+// The same with ConformanceOptions, e.g. a longer watchdog:
+//   FLOWCHECK_CONFORMANCE_TEST_WITH_OPTIONS(
+//       MyTls, MyTlsFlow(),
+//       {.watchdog = std::chrono::seconds(30)});
+#define FLOWCHECK_CONFORMANCE_TEST_WITH_OPTIONS(Name, flow_under_test, ...) \
+  using ::flowcheck::conformance::FlowcheckConformance;                     \
+  INSTANTIATE_TEST_SUITE_P(                                                 \
+      Name, FlowcheckConformance,                                           \
+      ::testing::ValuesIn(::flowcheck::conformance::ConformanceCases(       \
+          flow_under_test,                                                  \
+          ::flowcheck::conformance::ConformanceOptions __VA_ARGS__)),       \
       ::flowcheck::conformance::ConformanceCaseName)
 
 #endif  // FLOWCHECK_CONFORMANCE_GTEST_H_
