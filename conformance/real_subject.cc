@@ -9,22 +9,32 @@
 
 namespace flowcheck::conformance {
 
-Subject MakeRealSubject(const flows::Transport& transport) {
-  auto runtime = std::make_unique<flows::AsioRuntime>();
-  flows::Endpoints endpoints = transport.connect(*runtime);
-  // Owned by the Subject (or the recorder that takes it over); the hook is
-  // dropped before the flows could be used after their destruction.
-  flows::StreamFlow* a = endpoints.a.get();
-  Subject subject(std::move(runtime), std::move(endpoints.a),
-                  std::move(endpoints.b));
-  if (transport.can_inject_reset) {
-    subject.inject_reset = [a, faults = subject.faults] {
-      // Endpoint A crashes: its operations fail, the peer gets RST.
-      faults->ReportReset("A aborted (TCP RST)", "the peer aborted (TCP RST)");
-      a->Abort();
+Subject MakeAsioSubject(std::unique_ptr<flows::AsioRuntime> runtime,
+                        std::unique_ptr<Flow> a, std::unique_ptr<Flow> b,
+                        std::function<void()> reset_a) {
+  Subject subject(std::move(runtime), std::move(a), std::move(b));
+  if (reset_a) {
+    // The Subject drops this hook before its flows, so whatever reset_a
+    // points into is still alive whenever it runs.
+    subject.inject_reset = [reset = std::move(reset_a),
+                            faults = subject.faults] {
+      // Endpoint A crashes: its operations fail, the peer's too.
+      faults->ReportReset("A aborted (connection reset)",
+                          "the peer aborted (connection reset)");
+      reset();
     };
   }
   return subject;
+}
+
+Subject MakeRealSubject(const flows::Transport& transport) {
+  auto runtime = std::make_unique<flows::AsioRuntime>();
+  flows::Endpoints endpoints = transport.connect(*runtime);
+  flows::StreamFlow* a = endpoints.a.get();
+  std::function<void()> reset;
+  if (transport.can_inject_reset) reset = [a] { a->Abort(); };
+  return MakeAsioSubject(std::move(runtime), std::move(endpoints.a),
+                         std::move(endpoints.b), std::move(reset));
 }
 
 std::vector<FlowUnderTest> RealFlowsUnderTest() {

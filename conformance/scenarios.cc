@@ -270,7 +270,7 @@ std::vector<Scenario> Build() {
                        {{Hold(100), Write(1000), Writev({10, 10}), Close()}})));
   add("C4.close-waits-for-peer",
       "A closes; B stays idle for seconds (the hold time), then closes: A's "
-      "close returns only after",
+      "close returns only after B's",
       {Clause::kC4}, ProgramCase(Make({{Close()}}, {{Hold(0), Close()}})));
   add("C5.both-closes-return",
       "both sides write and close at the same time: both closes return, reads "

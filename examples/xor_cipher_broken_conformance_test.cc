@@ -7,26 +7,14 @@
 // test").
 #include "conformance/gtest.h"
 #include "conformance/mutants.h"
-#include "conformance/sim_subject.h"
-#include "examples/xor_cipher_flow.h"
+#include "examples/xor_cipher_flows.h"
 
 namespace {
 
 flowcheck::conformance::FlowUnderTest BrokenXorOverSim() {
-  flowcheck::conformance::FlowUnderTest flow;
-  flow.name = "xor-over-sim";
-  flow.description = "the XOR cipher layered over the simulated flow";
-  flow.make = [](std::uint64_t seed) {
-    flowcheck::conformance::Subject subject =
-        flowcheck::conformance::MakeSimSubject(seed);
-    subject.a = std::make_unique<xorcipher::XorCipherFlow>(std::move(subject.a),
-                                                           /*key=*/42);
-    subject.b = std::make_unique<xorcipher::XorCipherFlow>(std::move(subject.b),
-                                                           /*key=*/42);
-    return subject;
-  };
   return flowcheck::conformance::Mutate(
-      flow, *flowcheck::conformance::FindMutant("close-returns-early"));
+      xorcipher::XorOverSim(),
+      *flowcheck::conformance::FindMutant("close-returns-early"));
 }
 
 }  // namespace

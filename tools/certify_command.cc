@@ -1,5 +1,6 @@
 #include "tools/certify_command.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -120,9 +121,9 @@ std::vector<std::string> SplitComma(std::string_view text) {
   return parts;
 }
 
-void List(std::ostream& out) {
+void List(std::ostream& out, const FlowCatalog& catalog) {
   out << "flows:\n";
-  for (const FlowUnderTest& flow : conformance::BuiltinFlows()) {
+  for (const FlowUnderTest& flow : catalog.flows) {
     out << "  " << flow.name << "  -- " << flow.description << "\n";
   }
   out << "\nparts (--only):\n  programs  -- RapidCheck property programs\n"
@@ -183,9 +184,16 @@ std::string OutputPathFor(std::string pattern, std::string_view flow) {
 
 std::string_view CertifyUsage() { return kUsage; }
 
+const FlowCatalog& BuiltinCatalog() {
+  static const FlowCatalog* catalog =
+      new FlowCatalog{conformance::BuiltinFlows(),
+                      "bazel run //tools:flowcheck -- certify", true};
+  return *catalog;
+}
+
 std::variant<CertifyRequest, int> ParseCertifyArgs(
     const std::vector<std::string_view>& args, std::ostream& out,
-    std::ostream& err) {
+    std::ostream& err, const FlowCatalog& catalog) {
   std::string flow_name = "all";
   bool flow_given = false;
   std::optional<std::string> driver_command;
@@ -211,7 +219,7 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
       out << kUsage;
       return kExitPassed;
     } else if (name == "--list") {
-      List(out);
+      List(out, catalog);
       return kExitPassed;
     } else if (name == "--quiet") {
       quiet = true;
@@ -323,6 +331,13 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
     }
     flows.push_back(std::get<FlowUnderTest>(std::move(probed)));
   } else if (plan_text) {
+    if (!catalog.offers_plans) {
+      return Usage(err,
+                   "--plan shapes flowcheck's own simulated flow (--flow=sim "
+                   "in 'flowcheck certify'); this command certifies its own "
+                   "flows -- give them a plan in their factory "
+                   "(sim::FaultPlan)");
+    }
     if (flow_name != "sim") {
       return Usage(err,
                    "--plan applies to --flow=sim only (the real transports "
@@ -336,13 +351,17 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
     }
     flows.push_back(conformance::SimFlowUnderPlan(parsed.plan()));
   } else if (flow_name == "all") {
-    flows = conformance::BuiltinFlows();
-  } else if (auto flow = conformance::FindBuiltinFlow(flow_name)) {
-    flows.push_back(*flow);
+    flows = catalog.flows;
+  } else if (auto found =
+                 std::find_if(catalog.flows.begin(), catalog.flows.end(),
+                              [&flow_name](const FlowUnderTest& f) {
+                                return f.name == flow_name;
+                              });
+             found != catalog.flows.end()) {
+    flows.push_back(*found);
   } else {
     std::string names;
-    for (const FlowUnderTest& f : conformance::BuiltinFlows())
-      names += " " + f.name;
+    for (const FlowUnderTest& f : catalog.flows) names += " " + f.name;
     return Usage(err, "unknown flow '" + flow_name +
                           "'; the flows are:" + names + " (or all)");
   }
@@ -402,7 +421,7 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
   request.kill_matrix = kill_matrix;
   for (const FlowUnderTest& flow : flows) {
     conformance::CertifyOptions flow_options = options;
-    flow_options.replay_prefix = "bazel run //tools:flowcheck -- certify";
+    flow_options.replay_prefix = catalog.replay_prefix;
     if (!mutant_name.empty()) {
       flow_options.replay_prefix += " --mutant=" + mutant_name;
     }
@@ -425,8 +444,8 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
 }
 
 int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
-               std::ostream& err) {
-  auto parsed = ParseCertifyArgs(args, out, err);
+               std::ostream& err, const FlowCatalog& catalog) {
+  auto parsed = ParseCertifyArgs(args, out, err, catalog);
   if (const int* status = std::get_if<int>(&parsed)) return *status;
   CertifyRequest& request = std::get<CertifyRequest>(parsed);
   const bool quiet = request.quiet;

@@ -27,6 +27,20 @@ inline constexpr int kExitUsage = 2;
 // passed.
 inline constexpr int kExitOutputError = 3;
 
+// The flows a command line offers by name, and how its replay lines start.
+struct FlowCatalog {
+  std::vector<conformance::FlowUnderTest> flows;  // --flow, --list, all
+  // Up to and including the command word, e.g. "bazel run
+  // //tools:flowcheck -- certify"; the flags follow.
+  std::string replay_prefix;
+  // Whether --plan makes a shaped simulated flow ('sim' is flowcheck's).
+  bool offers_plans = false;
+};
+
+// flowcheck's own: the built-in flows (conformance/builtin.h), replayed
+// through //tools:flowcheck, with --plan.
+const FlowCatalog& BuiltinCatalog();
+
 // One flow to certify, as the command line asked for it.
 struct PreparedFlow {
   // Named as --flow takes it (replay lines use this name).
@@ -54,7 +68,7 @@ struct CertifyRequest {
 // kExitUsage after a usage error (written to `err`).
 std::variant<CertifyRequest, int> ParseCertifyArgs(
     const std::vector<std::string_view>& args, std::ostream& out,
-    std::ostream& err);
+    std::ostream& err, const FlowCatalog& catalog = BuiltinCatalog());
 
 // The usage text of `flowcheck certify`.
 std::string_view CertifyUsage();
@@ -63,7 +77,8 @@ std::string_view CertifyUsage();
 // files), progress and errors to `err`. Returns one of the exit statuses
 // above; on kExitUsage nothing was certified or written.
 int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
-               std::ostream& err);
+               std::ostream& err,
+               const FlowCatalog& catalog = BuiltinCatalog());
 
 }  // namespace flowcheck::tools
 

@@ -57,3 +57,22 @@ def flowcheck_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
         deps = deps + [Label("//third_party:gtest_main")],
         **kwargs
     )
+
+def flowcheck_certify_binary(name, deps = [], args = [], **kwargs):
+    """A command line certifying your flows (tools/certify_main.h).
+
+    Its main() calls flowcheck::tools::CertifyMain(argc, argv, {flows...}).
+    `bazel run :NAME -- certify ...` then prints replay lines that name this
+    target ("bazel run //pkg:NAME -- certify --flow=..."), which `bazel run
+    :NAME -- replay` and the user's shell both understand.
+    """
+    label = "//%s:%s" % (native.package_name(), name)
+    if native.repository_name() != "@":
+        label = native.repository_name() + label
+    flowcheck_cc_binary(
+        name = name,
+        deps = deps + [Label("//tools:certify_main")],
+        # (args are split like a shell's words: one word, quoted)
+        args = ["'--replay-prefix=bazel run %s --'" % label] + args,
+        **kwargs
+    )

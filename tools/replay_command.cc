@@ -211,7 +211,7 @@ std::variant<std::vector<std::string>, std::string> ShellSplit(
 std::string_view ReplayUsage() { return kUsage; }
 
 int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
-              std::ostream& err) {
+              std::ostream& err, const FlowCatalog& catalog) {
   std::optional<int> case_number;
   std::string html;
   bool trace = false;
@@ -325,7 +325,8 @@ int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
   const std::vector<std::string_view> certify_args(words.begin(), words.end());
   std::ostringstream certify_out;
   std::ostringstream certify_err;
-  auto parsed = ParseCertifyArgs(certify_args, certify_out, certify_err);
+  auto parsed =
+      ParseCertifyArgs(certify_args, certify_out, certify_err, catalog);
   if (const int* status = std::get_if<int>(&parsed)) {
     err << "flowcheck replay: the replay line was refused by certify:\n"
         << certify_err.str() << certify_out.str();

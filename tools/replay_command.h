@@ -26,6 +26,8 @@
 #include <variant>
 #include <vector>
 
+#include "tools/certify_command.h"
+
 namespace flowcheck::tools {
 
 // Exit status of `flowcheck replay --case` when the certificate's violation
@@ -43,8 +45,9 @@ std::string_view ReplayUsage();
 
 // Runs `flowcheck replay ARGS`: the replay to `out`, progress and errors
 // to `err`. Returns one of the exit statuses above.
+// `catalog` names the flows replay lines may name (tools/certify_command.h).
 int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
-              std::ostream& err);
+              std::ostream& err, const FlowCatalog& catalog = BuiltinCatalog());
 
 }  // namespace flowcheck::tools
 
