@@ -110,6 +110,15 @@ std::string Replay(const CertifyOptions& options, const FlowUnderTest& flow,
                      " --only=" + part;
   if (part == "programs")
     line += " --programs=" + std::to_string(options.programs);
+  // Limits that change what a case sees (a shorter watchdog judges pending
+  // operations sooner) replay with it.
+  const CertifyOptions defaults;
+  if (options.watchdog != defaults.watchdog)
+    line += " --watchdog=" + sim::FormatDuration(options.watchdog.count());
+  if (options.virtual_time_limit != defaults.virtual_time_limit) {
+    line += " --virtual-time-limit=" +
+            sim::FormatDuration(options.virtual_time_limit.count());
+  }
   return line;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,13 @@ std::string WriteHtml(const Certificate& certificate, const std::string& part) {
   if (dir == nullptr || *dir == '\0') {
     return "(no diagram written: TEST_UNDECLARED_OUTPUTS_DIR is not set)";
   }
-  std::string name = part;
+  // Several suites in one binary (one per flow) must not share a file.
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name =
+      (info == nullptr ? std::string()
+                       : info->test_suite_name() + std::string("-")) +
+      part;
   for (char& c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
           (c >= '0' && c <= '9') || c == '-' || c == '.'))
@@ -161,11 +168,20 @@ TEST_P(FlowcheckConformance, Case) {
   // FLOWCHECK_ISOLATE=0 (bazel test --test_env=FLOWCHECK_ISOLATE=0) to debug
   // a case in this process.
   options.isolate = EnvNumber("FLOWCHECK_ISOLATE", given.isolate ? 1 : 0) != 0;
-  options.watchdog = std::chrono::seconds(EnvNumber(
-      "FLOWCHECK_WATCHDOG_SECONDS",
-      static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::seconds>(given.watchdog)
-              .count())));
+  options.watchdog = given.watchdog;  // kept exact (500ms stays 500ms)
+  if (const char* text = std::getenv("FLOWCHECK_WATCHDOG_SECONDS");
+      text != nullptr && *text != '\0') {
+    options.watchdog =
+        std::chrono::seconds(EnvNumber("FLOWCHECK_WATCHDOG_SECONDS", 0));
+  }
+  if (options.watchdog <= Duration::zero()) {
+    FAIL() << "the watchdog must be positive (ConformanceOptions::watchdog, "
+              "FLOWCHECK_WATCHDOG_SECONDS)";
+  }
+  if (const std::optional<std::string> error =
+          ValidateCertifyOptions(options)) {
+    FAIL() << *error << " (ConformanceOptions, FLOWCHECK_PROGRAMS)";
+  }
   options.replay_command = ReplayCommand(given, options);
   const Certificate certificate = Certify(test_case.flow, options);
   const std::string table =

@@ -1,6 +1,7 @@
 #include "conformance/html_report.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -55,20 +56,13 @@ std::string Span(std::int64_t ns) {
   return text;
 }
 
-// Whether an operation is worth keeping in a long history: it is named by
-// the violation, closes, or did not end the ordinary way.
-bool Eventful(const TimelineOp& op) {
-  if (op.marked || op.kind == OpKind::kClose || !op.complete_seq) return true;
-  return op.result != "Ok" && op.result.rfind("Data ", 0) != 0;
-}
-
 // Which of `ops` to draw.
 std::vector<bool> ChooseDrawn(const std::vector<TimelineOp>& ops) {
   const std::size_t n = ops.size();
   std::vector<bool> drawn(n, n <= kDrawAllUpTo);
   if (n <= kDrawAllUpTo) return drawn;
   for (std::size_t i = 0; i < n; ++i) {
-    if (i < kKeepEnds || i + kKeepEnds >= n || Eventful(ops[i])) {
+    if (i < kKeepEnds || i + kKeepEnds >= n || IsEventful(ops[i])) {
       const std::size_t from = i >= kKeepAround ? i - kKeepAround : 0;
       const std::size_t to = std::min(n - 1, i + kKeepAround);
       for (std::size_t j = from; j <= to; ++j) drawn[j] = true;
@@ -227,7 +221,8 @@ class DiagramBuilder {
                        steps.end());
       usual = steps[steps.size() / 2];
     }
-    const std::int64_t long_gap = std::max<std::int64_t>(20 * usual, 1000000);
+    const std::int64_t long_gap = std::max<std::int64_t>(
+        usual > INT64_MAX / 20 ? INT64_MAX : 20 * usual, 1000000);
     double y = kHeaderHeight + kRowHeight;
     last = -1;
     std::int64_t labelled = -1;
@@ -251,8 +246,8 @@ class DiagramBuilder {
                  "\" fill=\"#f3f3f3\" stroke=\"#ccc\"/><text x=\"" +
                  Num(kAxisWidth + 8) + "\" y=\"" + Num(y + 12) +
                  "\" fill=\"#555\">... " + std::to_string(left_out_[key]) +
-                 " uneventful operations left out (every byte and result "
-                 "is in the history text) ...</text></g>\n";
+                 " uneventful operations left out (the history as text below "
+                 "lists them, up to its length limit) ...</text></g>\n";
         rows_[key] = y;
         y += kGapHeight;
         last = ns;
@@ -273,7 +268,9 @@ class DiagramBuilder {
     height_ = end_y_ + 3 * kRowHeight;
   }
 
+  // The whole history's, not just what was kept.
   bool AnyPending() const {
+    if (t_.pending > 0) return true;
     for (const TimelineOp& op : t_.ops) {
       if (!op.complete_seq) return true;
     }
@@ -328,7 +325,9 @@ class DiagramBuilder {
            "\" stroke=\"#444\" stroke-dasharray=\"6 3\"/><text x=\"" +
            Num(kAxisWidth) + "\" y=\"" + Num(end_y_ + 14) +
            "\" fill=\"#444\">end of the history: " + Esc(t_.end) +
-           (t_.end == "quiescent" && AnyPending()
+           (t_.end == "quiescent" && AnyPending() && !t_.simulated
+                ? " (the event loop ran out of work: pending stays pending)"
+            : t_.end == "quiescent" && AnyPending()
                 ? " (nothing more could happen: pending stays pending)"
             : t_.end == "quiescent" ? " (every operation completed)"
             : t_.end == "cut off"   ? " (stopped: pending is undecided)"
@@ -433,11 +432,11 @@ class DiagramBuilder {
             (close == nullptr || op.invoke_seq < close->invoke_seq))
           close = &op;
         if (op.side == Peer(side) && op.kind == OpKind::kRead &&
-            op.result == "Eof" &&
+            op.result == "Eof" && op.complete_seq &&
             (eof == nullptr || *op.complete_seq < *eof->complete_seq))
           eof = &op;
       }
-      if (close == nullptr || eof == nullptr ||
+      if (close == nullptr || eof == nullptr || !eof->complete_seq ||
           *eof->complete_seq < close->invoke_seq)
         continue;
       const double x1 = LaneX(*close);

@@ -273,9 +273,48 @@ std::string MarkdownEscape(std::string text) {
   return out;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence starting at text[i], or 0 if none
+// starts there (a stray continuation byte, a truncated or overlong
+// sequence, a surrogate, or past U+10FFFF).
+std::size_t Utf8Length(const std::string& text, std::size_t i) {
+  const auto byte = [&](std::size_t k) {
+    return static_cast<unsigned char>(text[k]);
+  };
+  const unsigned char lead = byte(i);
+  std::size_t length = 0;
+  std::uint32_t code = 0;
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+    code = lead & 0x1f;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    code = lead & 0x0f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    code = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+    code = (code << 6) | (byte(i + k) & 0x3f);
+  }
+  if ((length == 3 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) ||
+      (length == 4 && (code < 0x10000 || code > 0x10ffff)))
+    return 0;
+  return length;
+}
+
+}  // namespace
+
 std::string XmlEscape(const std::string& text) {
   std::string out;
-  for (char ch : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char ch = text[i];
     switch (ch) {
       case '&':
         out += "&amp;";
@@ -297,10 +336,16 @@ std::string XmlEscape(const std::string& text) {
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' &&
             ch != '\r') {
           out += '?';
+        } else if (const std::size_t length = Utf8Length(text, i);
+                   length == 0) {
+          out += "\xef\xbf\xbd";  // U+FFFD: a byte that is not UTF-8
         } else {
-          out += ch;
+          out.append(text, i, length);
+          i += length;
+          continue;
         }
     }
+    ++i;
   }
   return out;
 }

@@ -9,9 +9,9 @@
 //  - html: one self-contained page with a space-time diagram of each
 //    counterexample (conformance/html_report.h).
 //
-// Counterexamples are numbered 1, 2, ... in the order every format lists
-// them (clause by clause): "case 3" is what `flowcheck replay
-// cert.json --case=3` re-runs.
+// Counterexamples are numbered 1, 2, ... clause by clause, in the table,
+// markdown, json and html formats (JUnit shows each clause's first only):
+// "case 3" is what `flowcheck replay cert.json --case=3` re-runs.
 //
 // Rendering only: writing a report to a file is the command line's job
 // (tools/output_file.h).
@@ -44,8 +44,10 @@ std::string ReportResultLine(const Certificate& certificate);
 
 // For other reports in these formats (conformance/kill_matrix.h): `text`
 // escaped for XML 1.0 text and attributes (control characters other than
-// tab and newlines become '?'), and for a Markdown table cell ('|'
-// escaped, newlines as <br>).
+// tab and newlines become '?', bytes that are not UTF-8 become U+FFFD, so
+// any text -- a driver's stderr, a task's name -- leaves the document
+// well-formed), and for a Markdown table cell ('|' escaped, newlines as
+// <br>).
 std::string XmlEscape(const std::string& text);
 // `text` padded with spaces to `width` (longer text is kept whole), for
 // table columns.

@@ -104,6 +104,18 @@ TEST(ReportTest, JsonFollowsTheSchema) {
   EXPECT_EQ(c4["timeline"]["end"], "quiescent");
 }
 
+TEST(ReportTest, XmlEscapeKeepsUtf8AndReplacesWhatIsNot) {
+  EXPECT_EQ(XmlEscape("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+  EXPECT_EQ(XmlEscape("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+  // A stray continuation byte, a truncated sequence, an overlong '/', a
+  // surrogate, and a control character.
+  EXPECT_EQ(XmlEscape("\x80|\xc3|\xc0\xaf|\xed\xa0\x80|\x01"),
+            "\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+            "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|?");
+}
+
 TEST(ReportTest, HtmlNumbersCasesAndDrawsTimelines) {
   const std::string html = RenderReport(Sample(true), ReportFormat::kHtml);
   EXPECT_EQ(ParseReportFormat("html"), ReportFormat::kHtml);

@@ -84,6 +84,11 @@ void AssignOffsets(const History& history, std::vector<TimelineOp>& ops) {
 
 }  // namespace
 
+bool IsEventful(const TimelineOp& op) {
+  if (op.marked || op.kind == OpKind::kClose || !op.complete_seq) return true;
+  return op.result != "Ok" && op.result.rfind("Data ", 0) != 0;
+}
+
 Timeline TimelineOf(const History& history, const std::vector<int>& marked,
                     bool simulated) {
   Timeline timeline;
@@ -108,9 +113,18 @@ Timeline TimelineOf(const History& history, const std::vector<int>& marked,
   // Offsets over the whole history, before any operation is left out.
   AssignOffsets(history, all);
   const int size = static_cast<int>(all.size());
+  int eventful_kept = 0;
   for (int i = 0; i < size; ++i) {
+    timeline.pending += all[i].complete_seq ? 0 : 1;
+    const bool middle_eventful =
+        IsEventful(all[i]) &&
+        (all[i].marked || eventful_kept < kTimelineMaxOps);
     const bool kept = size <= kTimelineMaxOps || i < kTimelineMaxOps / 2 ||
-                      i >= size - kTimelineMaxOps / 2 || all[i].marked;
+                      i >= size - kTimelineMaxOps / 2 || middle_eventful;
+    if (kept && size > kTimelineMaxOps && i >= kTimelineMaxOps / 2 &&
+        i < size - kTimelineMaxOps / 2) {
+      ++eventful_kept;
+    }
     if (kept) {
       timeline.ops.push_back(std::move(all[i]));
     } else {
@@ -166,6 +180,7 @@ std::string TimelineToJson(const Timeline& timeline) {
                              {"name", fault.name}});
   }
   out["omitted"] = timeline.omitted;
+  out["pending"] = timeline.pending;
   out["end"] = timeline.end;
   out["end_seq"] = timeline.end_seq;
   out["end_ns"] = timeline.end_ns;
@@ -191,6 +206,48 @@ OpKind KindFrom(const nlohmann::json& value) {
     if (OpKindName(kind) == name) return kind;
   }
   throw std::runtime_error("unknown operation kind \"" + name + "\"");
+}
+
+// Throws std::runtime_error for a timeline this code could not have
+// written (see TimelineFromJson).
+void Validate(const Timeline& t) {
+  constexpr std::int64_t kMaxSeq = std::int64_t{1} << 53;
+  const auto seq_ok = [](std::int64_t seq) {
+    return seq >= 0 && seq < kMaxSeq;
+  };
+  constexpr std::int64_t kMaxNs = std::int64_t{1} << 62;
+  const auto ns_ok = [](std::int64_t ns) { return ns >= 0 && ns < kMaxNs; };
+  if (!ns_ok(t.end_ns)) throw std::runtime_error("end_ns out of range");
+  for (const TimelineOp& op : t.ops) {
+    const std::string where = "operation #" + std::to_string(op.id);
+    if (!ns_ok(op.invoke_ns) || !ns_ok(op.complete_ns))
+      throw std::runtime_error(where + ": a time out of range");
+    if (op.id < 0) throw std::runtime_error("a negative operation id");
+    if (!seq_ok(op.invoke_seq))
+      throw std::runtime_error(where + ": invoke_seq out of range");
+    if (op.complete_seq.has_value() == op.result.empty())
+      throw std::runtime_error(where +
+                               ": a result needs a completion and a "
+                               "completion a result");
+    if (op.complete_seq &&
+        (!seq_ok(*op.complete_seq) || *op.complete_seq <= op.invoke_seq))
+      throw std::runtime_error(where + ": complete_seq out of range");
+    if (op.stream_end < op.stream_begin)
+      throw std::runtime_error(where +
+                               ": its stream range ends before it begins");
+  }
+  for (const TimelineFault& fault : t.faults) {
+    if (!seq_ok(fault.seq) || !ns_ok(fault.ns))
+      throw std::runtime_error("a fault's seq or time out of range");
+  }
+  if (!seq_ok(t.end_seq)) throw std::runtime_error("end_seq out of range");
+  if (t.end != "open" && t.end != "quiescent" && t.end != "waited out" &&
+      t.end != "cut off")
+    throw std::runtime_error("unknown end \"" + t.end + "\"");
+  if (!t.blamed.empty() && t.blamed != "A" && t.blamed != "B")
+    throw std::runtime_error("blamed must be \"A\", \"B\" or empty");
+  if (t.omitted < 0 || t.pending < 0)
+    throw std::runtime_error("negative counts");
 }
 
 }  // namespace
@@ -227,12 +284,14 @@ std::optional<Timeline> TimelineFromJson(const std::string& json,
           SideFrom(f.at("side")), f.at("name").get<std::string>()});
     }
     timeline.omitted = in.at("omitted").get<int>();
+    timeline.pending = in.value("pending", 0);
     timeline.end = in.at("end").get<std::string>();
     timeline.end_seq = in.at("end_seq").get<std::int64_t>();
     timeline.end_ns = in.at("end_ns").get<std::int64_t>();
     timeline.simulated = in.at("simulated").get<bool>();
     timeline.violation = in.at("violation").get<std::string>();
     timeline.blamed = in.at("blamed").get<std::string>();
+    Validate(timeline);
     return timeline;
   } catch (const std::exception& e) {
     if (error != nullptr) *error = std::string("not a timeline: ") + e.what();

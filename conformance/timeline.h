@@ -1,7 +1,7 @@
 // conformance/timeline.h: Timeline, the history of one counterexample in a
-// form a picture can be drawn from (conformance/diagram.h) and that
-// survives a trip through JSON -- out of an isolated case's child process,
-// into a JSON certificate, and back for `flowcheck replay`.
+// form a picture can be drawn from (DiagramSvg, conformance/html_report.h)
+// and that survives a trip through JSON -- out of an isolated case's child
+// process, and into and out of a JSON certificate.
 //
 // A timeline keeps, for every operation: its endpoint and task, a label
 // ("write 2000 B", "read", "close"), its result ("Ok", "Data 10 B", "Eof",
@@ -61,8 +61,11 @@ struct Timeline {
   std::vector<TimelineOp> ops;  // in invocation order
   std::vector<TimelineFault> faults;
   // Operations left out because the history was longer than a timeline
-  // keeps (kTimelineMaxOps); their ids are missing from `ops`.
+  // keeps (kTimelineMaxOps); their ids are missing from `ops`. Never an
+  // eventful one (IsEventful) unless there were more than that many too.
   int omitted = 0;
+  // Operations pending at the end, in the whole history (kept or not).
+  int pending = 0;
   std::string end;  // "quiescent", "waited out", "cut off", "open"
   std::int64_t end_seq = 0;
   std::int64_t end_ns = 0;
@@ -71,16 +74,26 @@ struct Timeline {
   std::string blamed;      // "A", "B" or empty
 };
 
-// The most operations a timeline keeps: the first and last half of a
-// longer history, plus every operation the violation names.
+// The most operations a timeline keeps in full: the first and last half of
+// a longer history, plus every operation the violation names and up to as
+// many eventful ones again from the middle.
 inline constexpr int kTimelineMaxOps = 4000;
+
+// Whether an operation is eventful -- named by the violation, a close,
+// pending at the end, or a result other than Ok or Data: what a long
+// history keeps and a diagram always draws.
+bool IsEventful(const TimelineOp& op);
 
 // The timeline of `history`, with `marked` operation ids drawn in red.
 Timeline TimelineOf(const History& history, const std::vector<int>& marked,
                     bool simulated);
 
 // To and from JSON text (an object). FromJson returns nullopt, with `error`
-// set, for anything that is not a timeline this code wrote.
+// set, for anything that is not a timeline this code could have written: a
+// missing or mistyped field, a result without a completion (or the other
+// way round), a sequence number outside 0..2^53, a completion before its
+// invocation, a stream range that ends before it begins, an unknown end or
+// side.
 std::string TimelineToJson(const Timeline& timeline);
 std::optional<Timeline> TimelineFromJson(const std::string& json,
                                          std::string* error);

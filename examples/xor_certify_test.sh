@@ -38,7 +38,9 @@ done
 status=$?
 line=$(grep -A1 '^  replay:$' "$work/cert.txt" | sed -n 2p | sed 's/^    //')
 violation=$(grep -A1 '^FAIL C4 (case 1)' "$work/cert.txt" | sed -n 2p | sed 's/^  //')
+[ -n "$violation" ] || fail "mutant" "no violation line after 'FAIL C4 (case 1)'" "$(cat "$work/cert.txt")"
 first_word=${line%% *}
+first_word=${first_word//\'/}  # the path comes shell-quoted
 if [ "$status" -ne 1 ] || [ "${first_word##*/}" != xor_certify ] || [ ! -x "$first_word" ] ||
    ! grep -q "^[^ ]* certify --mutant=close-returns-early --flow=xor-over-sim " <<<"$line"; then
   fail "mutant" "exit $status, replay line '$line' should start with this binary's path and certify" "$(cat "$work/cert.txt")"

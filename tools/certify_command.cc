@@ -20,6 +20,7 @@
 #include "sim/units.h"
 #include "tools/flags.h"
 #include "tools/output_file.h"
+#include "tools/shell_words.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -156,19 +157,6 @@ constexpr FlagSpec kFlags[] = {
     {"--quiet", false},      {"--list", false},
     {"--help", false},       {"-h", false},
 };
-
-// `text` as one shell word: in single quotes, each ' as '\''.
-std::string ShellQuote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 // `pattern` with every "{flow}" replaced by `flow`.
 std::string OutputPathFor(std::string pattern, std::string_view flow) {
@@ -434,9 +422,15 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
     if (relay_command) {
       flow_options.replay_flow = "--relay=" + ShellQuote(*relay_command);
     }
-    // Replay lines name the flow as --flow takes it (without the mutant).
+    // Replay lines name the flow as --flow takes it (without the mutant,
+    // which Mutate appended as "+NAME").
     FlowUnderTest named = flow;
-    named.name = named.name.substr(0, named.name.find('+'));
+    const std::string suffix = "+" + mutant_name;
+    if (!mutant_name.empty() && named.name.size() > suffix.size() &&
+        named.name.compare(named.name.size() - suffix.size(), suffix.size(),
+                           suffix) == 0) {
+      named.name.resize(named.name.size() - suffix.size());
+    }
     request.flows.push_back(
         PreparedFlow{std::move(named), flow.name, std::move(flow_options)});
   }

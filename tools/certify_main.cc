@@ -10,6 +10,7 @@
 
 #include "tools/certify_command.h"
 #include "tools/replay_command.h"
+#include "tools/shell_words.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -31,7 +32,7 @@ int CertifyMain(int argc, char** argv,
   const std::string program = SelfPath(argv[0]);
   std::vector<std::string_view> args(argv + 1, argv + argc);
   FlowCatalog catalog;
-  catalog.replay_prefix = program;
+  catalog.replay_prefix = ShellQuote(program);
   if (!args.empty() && args.front().rfind(kReplayPrefixFlag, 0) == 0) {
     catalog.replay_prefix =
         std::string(args.front().substr(kReplayPrefixFlag.size()));
@@ -40,10 +41,18 @@ int CertifyMain(int argc, char** argv,
   catalog.replay_prefix += " certify";
   std::set<std::string> names;
   for (const conformance::FlowUnderTest& flow : flows) {
-    if (flow.name.empty() || flow.name == "all" ||
-        !names.insert(flow.name).second || !flow.make) {
-      std::cerr << program << ": a flow needs a unique name other than 'all' "
-                << "and a factory; '" << flow.name << "' has not\n";
+    // Names go into replay lines and file names ({flow}): plain words.
+    const bool plain =
+        !flow.name.empty() &&
+        flow.name.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyz"
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == std::string::npos;
+    if (!plain || flow.name == "all" || !names.insert(flow.name).second ||
+        !flow.make) {
+      std::cerr << program
+                << ": each flow needs a factory and a unique name of letters, "
+                   "digits, '.', '_' and '-' other than 'all'; '"
+                << flow.name << "' is not one\n";
       return kExitUsage;
     }
   }

@@ -22,7 +22,10 @@
 // under the macro (it passes its own label as the first argument,
 // --replay-prefix=...), else the binary's path. --driver and --relay work
 // as in flowcheck; --plan does not (it shapes flowcheck's own simulated
-// flow: give your factory a sim::FaultPlan instead).
+// flow: give your factory a sim::FaultPlan instead). Flow names must be
+// letters, digits, '.', '_' and '-' (they go into replay lines and file
+// names), unique and not "all"; otherwise CertifyMain says so and returns
+// 2.
 //
 // Exit statuses are the commands' own (tools/certify_command.h,
 // tools/replay_command.h); 2 for a usage error.
@@ -35,8 +38,8 @@
 
 namespace flowcheck::tools {
 
-// Runs the command in argv[1..] on `flows` (names must be distinct and not
-// "all"). Never returns for --help or a bad usage without a status.
+// Runs the command in argv[1..] on `flows` and returns its exit status (0
+// after --help; 2 for a usage error, said on stderr).
 int CertifyMain(int argc, char** argv,
                 std::vector<conformance::FlowUnderTest> flows);
 

@@ -6,8 +6,9 @@
 //   flowcheck --help
 //
 // Exit status: 0 success, 1 the command found a problem, 2 bad usage
-// (every usage error, of every command); `certify` adds 3, a report that
-// could not be written (tools/certify_command.h).
+// (every usage error, of every command); `certify` and `replay` add 3, a
+// report that could not be written, and `replay` 4, a certificate's case
+// that did not fail again (tools/certify_command.h, tools/replay_command.h).
 #include <unistd.h>
 
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include "tools/certify_command.h"
 #include "tools/flags.h"
 #include "tools/output_file.h"
+#include "tools/shell_words.h"
 
 namespace flowcheck::tools {
 namespace {
@@ -40,13 +41,14 @@ flags:
   -h, --help    this text
 
 exit status:
-  0  the replayed case passed
+  0  the replayed case passed (a replay line; with --case that is 4)
   1  it failed or crashed (what a replay of a failing case should do)
-  2  bad usage, or a certificate that cannot be read, is not JSON, is not
-     a flowcheck certificate, or has no case N; nothing was run
-  3  the --html page could not be written
-  4  --case: the certificate's violation did not come back (the clause
-     passed this time)
+  2  bad usage, a certificate that cannot be read, is not JSON, is not a
+     flowcheck certificate or has no case N, or an --html path that
+     cannot be written (a directory, a missing directory); nothing was run
+  3  the --html page could not be written after the run (e.g. a full
+     disk); takes precedence over 1 and 4
+  4  --case: the certificate's clause did not fail again
 )usage";
 
 int Usage(std::ostream& err, const std::string& message) {
@@ -158,55 +160,6 @@ std::string Indent(const std::string& text, const std::string& prefix) {
 }
 
 }  // namespace
-
-std::variant<std::vector<std::string>, std::string> ShellSplit(
-    std::string_view line) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else if (c == '\'') {
-      const std::size_t end = line.find('\'', i + 1);
-      if (end == std::string_view::npos) {
-        return "unterminated ' quote at character " + std::to_string(i + 1);
-      }
-      word += line.substr(i + 1, end - i - 1);
-      in_word = true;
-      i = end;
-    } else if (c == '"') {
-      std::size_t j = i + 1;
-      for (; j < line.size() && line[j] != '"'; ++j) {
-        if (line[j] == '\\' && j + 1 < line.size() &&
-            std::string_view("\"\\$`").find(line[j + 1]) !=
-                std::string_view::npos) {
-          ++j;
-        }
-        word += line[j];
-      }
-      if (j >= line.size()) {
-        return "unterminated \" quote at character " + std::to_string(i + 1);
-      }
-      in_word = true;
-      i = j;
-    } else if (c == '\\') {
-      if (i + 1 >= line.size()) {
-        return "a backslash ends the line";
-      }
-      word += line[++i];
-      in_word = true;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
 
 std::string_view ReplayUsage() { return kUsage; }
 

@@ -12,10 +12,11 @@
 //       case 3 of a JSON certificate (cases are numbered in every format,
 //       conformance/report.h); says whether the same violation came back.
 //
-// Exit status: 0 the replayed case passed (for --case: it did not fail
-// again, see 4), 1 it failed or crashed, 2 bad usage or an unreadable,
-// malformed or foreign file (nothing was run), 3 the --html file could not
-// be written, 4 --case: the certificate's violation did not come back.
+// Exit status: 0 the replayed case passed (a replay line; with --case that
+// is 4), 1 it failed or crashed, 2 bad usage, an unreadable, malformed or
+// foreign file, or an --html path refused up front (nothing was run), 3
+// the --html page could not be written after the run (takes precedence
+// over 1 and 4), 4 --case: the certificate's clause did not fail again.
 #ifndef FLOWCHECK_TOOLS_REPLAY_COMMAND_H_
 #define FLOWCHECK_TOOLS_REPLAY_COMMAND_H_
 
@@ -33,12 +34,6 @@ namespace flowcheck::tools {
 // Exit status of `flowcheck replay --case` when the certificate's violation
 // did not come back (a flaky case, or a flow that changed).
 inline constexpr int kExitNotReproduced = 4;
-
-// `line` split into words as /bin/sh would (single quotes, double quotes
-// with backslash escapes, backslashes outside quotes; no expansions), or
-// a sentence saying what is wrong ("unterminated ' quote at character 40").
-std::variant<std::vector<std::string>, std::string> ShellSplit(
-    std::string_view line);
 
 // The usage text of `flowcheck replay`.
 std::string_view ReplayUsage();

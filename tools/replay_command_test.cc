@@ -9,40 +9,6 @@
 namespace flowcheck::tools {
 namespace {
 
-std::vector<std::string> Words(std::string_view line) {
-  auto split = ShellSplit(line);
-  EXPECT_TRUE(std::holds_alternative<std::vector<std::string>>(split))
-      << std::get<std::string>(split);
-  return std::get<std::vector<std::string>>(split);
-}
-
-TEST(ShellSplitTest, SplitsLikeTheShell) {
-  EXPECT_EQ(Words("bazel run //tools:flowcheck -- certify --flow=sim"),
-            (std::vector<std::string>{"bazel", "run", "//tools:flowcheck", "--",
-                                      "certify", "--flow=sim"}));
-  EXPECT_EQ(Words("  a\t b  "), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(
-      Words("--plan='latency=1ms; reset a>b after=4KiB'"),
-      (std::vector<std::string>{"--plan=latency=1ms; reset a>b after=4KiB"}));
-  // A quote inside single quotes, as certify writes it: '\''.
-  EXPECT_EQ(Words("--driver='python3 -c '\\''print(1)'\\'''"),
-            (std::vector<std::string>{"--driver=python3 -c 'print(1)'"}));
-  EXPECT_EQ(Words("\"a \\\"b\\\" $\" c\\ d ''"),
-            (std::vector<std::string>{"a \"b\" $", "c d", ""}));
-}
-
-TEST(ShellSplitTest, SaysWhatIsWrong) {
-  auto unterminated = ShellSplit("--plan='latency=1ms");
-  ASSERT_TRUE(std::holds_alternative<std::string>(unterminated));
-  EXPECT_EQ(std::get<std::string>(unterminated),
-            "unterminated ' quote at character 8");
-  auto double_quote = ShellSplit("a \"b");
-  ASSERT_TRUE(std::holds_alternative<std::string>(double_quote));
-  EXPECT_EQ(std::get<std::string>(double_quote),
-            "unterminated \" quote at character 3");
-  EXPECT_TRUE(std::holds_alternative<std::string>(ShellSplit("a\\")));
-}
-
 int Replay(std::vector<std::string_view> args, std::string& err) {
   std::ostringstream out;
   std::ostringstream error;

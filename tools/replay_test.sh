@@ -36,6 +36,7 @@ check_certificate() {
     violation=$(grep -A1 -F -- "$header" "$work/$name.txt" | sed -n 2p | sed 's/^  //')
     line=$(awk -v h="$header" '$0 == h {found = 1} found && /^  replay:$/ {getline; sub(/^    /, ""); print; exit}' "$work/$name.txt")
     [ -n "$line" ] || { fail "$name case $n" "no replay line found"; continue; }
+    [ -n "$violation" ] || { fail "$name case $n" "no violation line found"; continue; }
     out=$("$bin" replay "$line" --quiet 2>&1)
     status=$?
     if [ "$status" -ne 1 ]; then
@@ -74,6 +75,25 @@ if grep -q "none: this flow does not run in the simulation" <<<"$out"; then
   pass "--trace on a real flow says there is none"
 else
   fail "--trace real" "no explanation" "$out"
+fi
+
+# A case that does not come back: the certificate's replay line pointed at
+# a correct flow (edited here) -- NOT REPRODUCED, exit 4. A passing replay
+# line: exit 0.
+sed 's/--mutant=close-returns-early //' "$work/close-returns-early.json" >"$work/fixed.json"
+out=$("$bin" replay "$work/fixed.json" --case=1 --quiet 2>&1)
+status=$?
+if [ "$status" -eq 4 ] && grep -q "^NOT REPRODUCED: W2 is PASS in the replay" <<<"$out"; then
+  pass "a case that passes now: NOT REPRODUCED, exit 4"
+else
+  fail "not reproduced" "exit $status, wanted 4 and NOT REPRODUCED" "$out"
+fi
+out=$("$bin" replay "certify --flow=sim-ideal --only=R1.read-pends" --quiet 2>&1)
+status=$?
+if [ "$status" -eq 0 ] && grep -q "the replayed case passed" <<<"$out"; then
+  pass "a passing replay line: exit 0"
+else
+  fail "passing line" "exit $status, wanted 0" "$out"
 fi
 
 refused() {  # refused NAME PATTERN -- ARGS: exit 2, nothing run
