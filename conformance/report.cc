@@ -63,18 +63,6 @@ namespace {
 std::string Header(const Certificate& c) { return ReportHeaderLine(c); }
 std::string ResultLine(const Certificate& c) { return ReportResultLine(c); }
 
-std::string Indent(const std::string& text, const std::string& prefix) {
-  std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += prefix + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string Table(const Certificate& c) {
   std::string out = "flowcheck certificate for '" + c.flow + "'";
   if (!c.description.empty()) out += ": " + c.description;
@@ -93,9 +81,9 @@ std::string Table(const Certificate& c) {
     for (const Counterexample& e : r.failures) {
       out += "\nFAIL " + std::string(ClauseId(r.clause)) + " (case " +
              std::to_string(++number) + "), found by " + e.source + ":\n" +
-             Indent(e.violation, "  ") + "  case:\n" +
-             Indent(e.program, "    ") + "  replay:\n    " + e.replay + "\n" +
-             Indent(e.details, "  | ");
+             IndentLines(e.violation, "  ") + "  case:\n" +
+             IndentLines(e.program, "    ") + "  replay:\n    " + e.replay +
+             "\n" + IndentLines(e.details, "  | ");
     }
   }
   for (const Crash& crash : c.crashes) {
@@ -254,6 +242,18 @@ std::string Junit(const Certificate& c) {
 }
 
 }  // namespace
+
+std::string IndentLines(const std::string& text, const std::string& prefix) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += prefix + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
 
 std::string Pad(std::string text, std::size_t width) {
   if (text.size() < width) text.resize(width, ' ');

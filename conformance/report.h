@@ -49,6 +49,8 @@ std::string ReportResultLine(const Certificate& certificate);
 // well-formed), and for a Markdown table cell ('|' escaped, newlines as
 // <br>).
 std::string XmlEscape(const std::string& text);
+// Each line of `text` with `prefix` in front (and a final newline).
+std::string IndentLines(const std::string& text, const std::string& prefix);
 // `text` padded with spaces to `width` (longer text is kept whole), for
 // table columns.
 std::string Pad(std::string text, std::size_t width);

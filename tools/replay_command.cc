@@ -8,6 +8,7 @@
 
 #include "conformance/certify.h"
 #include "conformance/html_report.h"
+#include "conformance/report.h"
 #include "conformance/sim_subject.h"
 #include "tools/certify_command.h"
 #include "tools/flags.h"
@@ -145,18 +146,6 @@ std::variant<CertificateCase, std::string> ReadCase(const std::string& path,
            "; it has " + std::to_string(cases.size()) + ":" + list;
   }
   return cases[*number - 1];
-}
-
-std::string Indent(const std::string& text, const std::string& prefix) {
-  std::string out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += prefix + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -313,7 +302,7 @@ int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
     out << "the certificate's case " << expected->number << ": FAIL "
         << ClauseId(expected->clause) << ", found by " << expected->source
         << "\n"
-        << Indent(expected->violation, "  ");
+        << conformance::IndentLines(expected->violation, "  ");
   }
   const conformance::Certificate certificate =
       conformance::Certify(prepared.flow, prepared.options);
@@ -327,15 +316,16 @@ int RunReplay(const std::vector<std::string_view>& args, std::ostream& out,
       ++number;
       out << "\nFAIL " << ClauseId(r.clause) << " (replayed case " << number
           << "), found by " << e.source << ":\n"
-          << Indent(e.violation, "  ") << "  case:\n"
-          << Indent(e.program, "    ") << "  pending tasks and history:\n"
-          << Indent(e.details, "  | ");
+          << conformance::IndentLines(e.violation, "  ") << "  case:\n"
+          << conformance::IndentLines(e.program, "    ")
+          << "  pending tasks and history:\n"
+          << conformance::IndentLines(e.details, "  | ");
       if (trace) {
         out << "  scheduling trace:\n"
             << (e.trace.empty()
                     ? std::string("    (none: this flow does not run in the "
                                   "simulation)\n")
-                    : Indent(e.trace, "  ~ "));
+                    : conformance::IndentLines(e.trace, "  ~ "));
       }
       const bool matches = expected && r.clause == expected->clause &&
                            e.source == expected->source;
