@@ -1,8 +1,8 @@
-// A command line for the XOR cipher's flows, as a third party writes one:
+// A command line for the XOR cipher's flows, as a third party writes one.
+// Run, for instance:
 //   bazel run //examples:xor_certify -- certify --flow=all
-//   bazel run //examples:xor_certify -- certify --flow=xor-over-sim
-//   --mutant=drop-byte bazel run //examples:xor_certify -- replay
-//   $PWD/cert.json --case=1
+//   bazel run //examples:xor_certify -- certify --mutant=drop-byte
+//   bazel run //examples:xor_certify -- replay $PWD/cert.json --case=1
 #include "examples/xor_cipher_flows.h"
 #include "tools/certify_main.h"
 
