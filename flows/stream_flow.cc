@@ -191,6 +191,11 @@ void StreamCore::PumpWrites() {
     }
     if (op->shutdown) {
       // C1: every earlier write has left the queue, all its bytes taken.
+      // A half-close that is bytes to send goes out like a write: the op
+      // stays at the front until OnShutdownDone.
+      write_in_flight_ = true;
+      if (StartShutdownSend()) continue;  // in flight, or done already
+      write_in_flight_ = false;
       write_queue_.pop_front();
       const asio::error_code error = ShutdownSendNow();
       if (error)
@@ -247,6 +252,23 @@ void StreamCore::OnWriteDone(const asio::error_code& error, std::size_t bytes) {
   PumpWrites();
 }
 
+void StreamCore::OnShutdownDone(const asio::error_code& error) {
+  // Released meanwhile: PumpWrites already completed the op (a stream
+  // closed under an in-flight shutdown completes it below instead).
+  if (!write_in_flight_ || write_queue_.empty() ||
+      !write_queue_.front()->shutdown) {
+    return;
+  }
+  write_in_flight_ = false;
+  std::shared_ptr<WriteOp> op = write_queue_.front();
+  write_queue_.pop_front();
+  if (error && !fault_ && !stream_closed_) {
+    Fail(ErrorFromAsio(error, "shutdown of the sending side", name_));
+  }
+  Complete(op, WriteResult::Ok());
+  PumpWrites();
+}
+
 void StreamCore::Complete(const std::shared_ptr<WriteOp>& op,
                           WriteResult result) {
   op->result = std::move(result);
@@ -278,9 +300,18 @@ void StreamCore::Fail(Error error) {
   PumpWrites();
 }
 
-void StreamCore::CloseStream(bool abruptly) {
+void StreamCore::CloseStream(bool abruptly, CloseReason why) {
   if (stream_closed_) return;
   stream_closed_ = true;
+  // A shutdown in flight is not waited for once the stream is released:
+  // its op completes now (its handler may never come).
+  if (write_in_flight_ && !write_queue_.empty() &&
+      write_queue_.front()->shutdown) {
+    write_in_flight_ = false;
+    std::shared_ptr<WriteOp> op = write_queue_.front();
+    write_queue_.pop_front();
+    Complete(op, WriteResult::Ok());
+  }
   if (!input_end_) {
     input_end_ = ReadResult::Failure(
         Error(ErrorCode::kCancelled,
@@ -289,31 +320,33 @@ void StreamCore::CloseStream(bool abruptly) {
   if (abruptly) {
     AbortStreamNow();
   } else {
-    CloseStreamNow();
+    CloseStreamNow(why);
   }
   WakeInputWaiters();
   PumpWrites();
 }
 
-void StreamCore::Release() { CloseStream(/*abruptly=*/false); }
+void StreamCore::Release() {
+  CloseStream(/*abruptly=*/false, CloseReason::kRelease);
+}
 
 void StreamCore::AbortAbruptly() {
   if (stream_closed_) return;
   Fail(Error(ErrorCode::kCancelled,
              "'" + name_ + "' was aborted (StreamFlow::Abort)"));
-  CloseStream(/*abruptly=*/true);
+  CloseStream(/*abruptly=*/true, CloseReason::kFault);
 }
 
 void StreamCore::Detach() {
   if (stream_closed_) return;
   Fail(Error(ErrorCode::kCancelled, "'" + name_ + "' was destroyed"));
-  CloseStream(/*abruptly=*/false);
+  CloseStream(/*abruptly=*/false, CloseReason::kDestroyed);
 }
 
 void StreamCore::Abort(const Error& why) {
   if (stream_closed_) return;
   Fail(why);
-  CloseStream(/*abruptly=*/false);
+  CloseStream(/*abruptly=*/false, CloseReason::kFault);
 }
 
 std::vector<std::string> StreamCore::PendingOperations() const {

@@ -82,6 +82,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,10 +116,37 @@ Error ErrorFromAsio(const asio::error_code& error, std::string_view operation,
 // Thread-safe; called by MakeStreamFlow.
 void IgnoreSigpipe();
 
+// Why StreamFlow releases a stream (told to a Traits that has
+// Close(Stream&, CloseReason)).
+enum class CloseReason {
+  kRelease,    // C5: close() saw the peer's end of input; orderly
+  kDestroyed,  // the StreamFlow was destroyed before its close() finished
+  kFault,      // a fault ended the flow: an OS error, or the runtime
+               // aborting its I/O (a watchdog, the runtime's destruction)
+};
+
 // How StreamFlow shuts down and releases a Stream. The default fits Asio
 // sockets (basic_stream_socket); specialize it for other streams (see
 // flows/pipe_stream.h) or pass your own Traits to MakeStreamFlow. Each
 // function is called on the runtime's thread, at most as described.
+//
+// Two optional hooks, found at compile time, for transports whose
+// half-close is bytes to send (TLS close_notify, a WebSocket close frame,
+// an SSH channel EOF) or whose release differs from an abort:
+//
+//   static void AsyncShutdownSend(
+//       Stream& stream, std::function<void(const asio::error_code&)> done);
+//     Instead of ShutdownSend: close() queues it in the write pump like a
+//     write (after every earlier write, before any later one fails with
+//     Closed), starts it, and goes on when `done` is called -- once, on the
+//     runtime's thread; an error becomes a fault of the flow. If the
+//     stream is released meanwhile, `done` may come with
+//     operation_aborted or never (the flow no longer waits for it).
+//   static void Close(Stream& stream, CloseReason why);
+//     Instead of Close(Stream&): told whether this is the orderly release
+//     after both sides closed (C5) or the end after a fault or a
+//     destruction. It may leave work in flight (its handlers must keep
+//     what they use alive); it must not block.
 template <typename Stream>
 struct StreamTraits {
   // close(): no more bytes will be sent; the peer reads Eof after the bytes
@@ -237,14 +265,24 @@ class StreamCore : public IoObject,
   virtual void StartReadSome(asio::mutable_buffer into) = 0;
   virtual void StartWriteSome(std::vector<asio::const_buffer> from) = 0;
   virtual asio::error_code ShutdownSendNow() = 0;
-  virtual void CloseStreamNow() = 0;
+  // Starts Traits::AsyncShutdownSend, which completes by calling
+  // OnShutdownDone; false if the Traits has none (ShutdownSendNow then).
+  virtual bool StartShutdownSend() = 0;
+  virtual void CloseStreamNow(CloseReason why) = 0;
   virtual void AbortStreamNow() = 0;
 
+ public:
+  // The completion of StartShutdownSend.
+  void OnShutdownDone(const asio::error_code& error);
+
+ protected:
  private:
   // The first fault wins: later writes fail with it, reads end with it
   // after the queued bytes; waiters are woken and queued writes failed.
   void Fail(Error error);
-  void CloseStream(bool abruptly);
+  // Releases the stream: Traits::Abort when `abruptly`, else Traits::Close
+  // (told `why` where the Traits takes a reason).
+  void CloseStream(bool abruptly, CloseReason why);
   void PumpWrites();
   void Complete(const std::shared_ptr<WriteOp>& op, WriteResult result);
   void WakeInputWaiters();
@@ -296,9 +334,37 @@ class StreamCoreFor final : public StreamCore {
         });
   }
   asio::error_code ShutdownSendNow() override {
-    return Traits::ShutdownSend(stream_);
+    if constexpr (kAsyncShutdown) {
+      return {};  // not called: StartShutdownSend is
+    } else {
+      return Traits::ShutdownSend(stream_);
+    }
   }
-  void CloseStreamNow() override { Traits::Close(stream_); }
+  bool StartShutdownSend() override {
+    if constexpr (kAsyncShutdown) {
+      Traits::AsyncShutdownSend(
+          stream_,
+          std::function<void(const asio::error_code&)>(
+              [core = shared_from_this()](const asio::error_code& error) {
+                core->OnShutdownDone(error);
+              }));
+      return true;
+    } else {
+      return false;
+    }
+  }
+  void CloseStreamNow(CloseReason why) override {
+    if constexpr (requires(Stream & s) { Traits::Close(s, why); }) {
+      Traits::Close(stream_, why);
+    } else {
+      Traits::Close(stream_);
+    }
+  }
+
+  static constexpr bool kAsyncShutdown = requires(Stream & s) {
+    Traits::AsyncShutdownSend(s,
+                              std::function<void(const asio::error_code&)>());
+  };
   void AbortStreamNow() override { Traits::Abort(stream_); }
 
   Stream stream_;
