@@ -26,6 +26,7 @@ packages=(
                        # drivers of conformance/driver_test
   nodejs               # examples/drivers/node_net.js
   socat                # examples/relays (flowcheck certify --relay)
+  libssl-dev           # OpenSSL 3: the TLS example (examples/tls/)
 )
 
 # Only with --browser (large; the default tests do not need it).

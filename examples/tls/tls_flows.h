@@ -1,0 +1,33 @@
+// examples/tls/tls_flows.h: TLS 1.3 as flows to certify -- a third party's
+// layered transport, written against flowcheck's public real-time world.
+//
+//   "tls-over-tcp":        TlsStream over a TCP loopback connection
+//   "tls-over-socketpair": TlsStream over a Unix socketpair
+//
+// Each pair gets a fresh AsioRuntime. The factory makes both SSL objects
+// (a client and a server context, TLS 1.3 only, a self-signed P-256
+// certificate made once per process and trusted by the client), completes
+// the handshake in memory between them (both ends are in this process, so
+// every case starts with an established session), checks the client
+// verified the server, then wraps each end's socket in a TlsStream:
+// everything after the handshake -- data records, session tickets,
+// close_notify -- crosses the real connection. A is the client, B the
+// server. tls-over-tcp can inject a reset (A's socket aborts with RST).
+#ifndef FLOWCHECK_EXAMPLES_TLS_TLS_FLOWS_H_
+#define FLOWCHECK_EXAMPLES_TLS_TLS_FLOWS_H_
+
+#include <vector>
+
+#include "conformance/subject.h"
+
+namespace tlsexample {
+
+flowcheck::conformance::FlowUnderTest TlsOverTcp();
+flowcheck::conformance::FlowUnderTest TlsOverSocketpair();
+
+// Both, in that order.
+std::vector<flowcheck::conformance::FlowUnderTest> TlsFlows();
+
+}  // namespace tlsexample
+
+#endif  // FLOWCHECK_EXAMPLES_TLS_TLS_FLOWS_H_
