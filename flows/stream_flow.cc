@@ -153,6 +153,7 @@ std::shared_ptr<WriteOp> StreamCore::EnqueueShutdown() {
   auto op = std::make_shared<WriteOp>();
   op->number = next_write_number_++;
   op->shutdown = true;
+  shutdown_op_ = op;
   write_queue_.push_back(op);
   PumpWrites();
   return op;
@@ -273,6 +274,10 @@ void StreamCore::Complete(const std::shared_ptr<WriteOp>& op,
                           WriteResult result) {
   op->result = std::move(result);
   if (op->waiter) runtime_.Wake(op->waiter);
+  for (const std::shared_ptr<ParkedCoroutine>& waiter : op->more_waiters) {
+    runtime_.Wake(waiter);
+  }
+  op->more_waiters.clear();
 }
 
 std::string StreamCore::DescribeWrite(const WriteOp& op) const {
@@ -438,6 +443,34 @@ class WriteAwaiter {
   std::shared_ptr<internal::WriteOp> op_;
 };
 
+// A later close() waiting for the shutdown the first one queued (several
+// may wait; the op's own `waiter` is the first close's).
+class ShutdownAwaiter {
+ public:
+  ShutdownAwaiter(std::shared_ptr<internal::StreamCore> core,
+                  std::shared_ptr<internal::WriteOp> op)
+      : core_(std::move(core)), op_(std::move(op)) {}
+  ShutdownAwaiter(const ShutdownAwaiter&) = delete;
+  ShutdownAwaiter& operator=(const ShutdownAwaiter&) = delete;
+  ~ShutdownAwaiter() {
+    if (ticket_) ticket_->Abandon();
+  }
+
+  bool await_ready() const noexcept { return op_->result.has_value(); }
+  void await_suspend(std::coroutine_handle<> handle) {
+    ticket_ = core_->runtime().Park(
+        handle, "close on '" + core_->name() +
+                    "': waiting for the first close's shutdown to go out");
+    op_->more_waiters.push_back(ticket_);
+  }
+  void await_resume() const noexcept {}
+
+ private:
+  std::shared_ptr<internal::StreamCore> core_;
+  std::shared_ptr<internal::WriteOp> op_;
+  std::shared_ptr<ParkedCoroutine> ticket_;
+};
+
 }  // namespace
 
 StreamFlow::StreamFlow(std::shared_ptr<internal::StreamCore> core)
@@ -480,6 +513,12 @@ Task<void> StreamFlow::close() {
     // C1, C2: the shutdown goes out behind every write invoked before.
     std::shared_ptr<internal::WriteOp> shutdown = core->EnqueueShutdown();
     co_await WriteAwaiter(core, shutdown);
+  } else if (core->shutdown_op()) {
+    // A later close waits for it too: releasing the stream (C5) while the
+    // first close's shutdown -- or a write queued before it -- is still
+    // going out would cut them off (found by certifying TLS, whose
+    // shutdown is close_notify queued behind large writes).
+    co_await ShutdownAwaiter(core, core->shutdown_op());
   }
   // C3, C4: keep reading (into the queue) until the peer's end of file.
   while (!core->input_ended()) {

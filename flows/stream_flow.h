@@ -65,7 +65,8 @@
 //    a pipe), and EPIPE is an error result, never a signal.
 //
 // Spec-silent choices: a second close() waits like the first (for the
-// peer's Eof or a fault) and sends nothing; concurrent reads each take whole
+// first's shutdown to go out, then for the peer's Eof or a fault) and sends
+// nothing; concurrent reads each take whole
 // queued buffers; a zero-length write returns Ok without touching the
 // stream; a Task destroyed while its write is queued withdraws the write,
 // one destroyed while its bytes are being sent lets them all be sent (no
@@ -202,6 +203,8 @@ struct WriteOp {
   std::size_t part_offset = 0;              // bytes of it already sent
   std::optional<WriteResult> result;        // set when complete
   std::shared_ptr<ParkedCoroutine> waiter;  // the write() waiting, if any
+  // A shutdown: the later close() calls waiting for it too.
+  std::vector<std::shared_ptr<ParkedCoroutine>> more_waiters;
 };
 
 // The state one StreamFlow shares with the Asio handlers of its stream.
@@ -239,6 +242,8 @@ class StreamCore : public IoObject,
   std::shared_ptr<WriteOp> EnqueueWrite(std::vector<Buffer> parts);
   // Marks close() as called and queues the shutdown of the sending side.
   std::shared_ptr<WriteOp> EnqueueShutdown();
+  // The shutdown the first close() queued (null before it).
+  const std::shared_ptr<WriteOp>& shutdown_op() const { return shutdown_op_; }
   // The Task waiting for `op` was destroyed: withdraws a data write that is
   // not being sent; a shutdown, or a write in flight, goes on unwatched.
   void AbandonWrite(const std::shared_ptr<WriteOp>& op);
@@ -306,6 +311,7 @@ class StreamCore : public IoObject,
   bool write_in_flight_ = false;
   bool pumping_writes_ = false;
   bool close_called_ = false;
+  std::shared_ptr<WriteOp> shutdown_op_;
 
   std::optional<Error> fault_;
   bool stream_closed_ = false;

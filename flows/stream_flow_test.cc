@@ -238,6 +238,42 @@ Task<void> ReadEofRepeatedly(Flow& flow, int* eofs) {
 }
 
 // R7: Eof again on every later read, also after this side's own close.
+Task<void> WriteOnce(Flow& flow, std::string bytes) {
+  const WriteResult result = co_await flow.write(Buffer::FromString(bytes));
+  EXPECT_TRUE(result.is_ok()) << result;
+}
+
+// C1 with two closes: A writes 4 MiB nobody reads yet and closes twice;
+// B closes at once and only then reads. A's second close sees B's end of
+// file long before A's bytes are out; it must not release the stream
+// (cutting them off) before the first close's shutdown -- behind the
+// write -- went out. (Found certifying TLS, examples/tls/.)
+TEST_P(StreamFlowContract, ASecondCloseDoesNotCutOffWhatTheFirstQueued) {
+  RecordedConnection connection(GetParam());
+  AsioRuntime& runtime = connection.runtime();
+  const std::string bytes = StreamBytes(7, 0, 4 << 20);
+  bool first_closed = false;
+  bool second_closed = false;
+  bool b_closed = false;
+  ReadOutcome at_b;
+  runtime.spawn(WriteOnce(connection.a(), bytes), "A-writer");
+  runtime.spawn(CloseAndNote(connection.a(), &first_closed), "A-closer-1");
+  runtime.spawn(CloseAndNote(connection.a(), &second_closed), "A-closer-2");
+  runtime.spawn(
+      [](Runtime& rt, Flow& b, ReadOutcome* out, bool* closed) -> Task<void> {
+        co_await b.close();
+        *closed = true;
+        co_await ReadToEnd(rt, b, out);
+      }(runtime, connection.b(), &at_b, &b_closed),
+      "B");
+  RunReport report = connection.Run();
+  ASSERT_TRUE(report.all_done()) << report.ToString();
+  ExpectSameBytes(at_b.bytes, bytes, "B's bytes");
+  ExpectEof(at_b, "B");
+  EXPECT_TRUE(first_closed && second_closed && b_closed);
+  ExpectContractKept(connection);
+}
+
 TEST_P(StreamFlowContract, EofIsSticky) {
   RecordedConnection connection(GetParam());
   AsioRuntime& runtime = connection.runtime();
