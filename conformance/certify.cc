@@ -553,6 +553,9 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       result.note = "the case " + source + " that targets it crashed: " + what;
     }
   };
+  // The weakest evidence of the cases that ran to their end; none if none
+  // did (every case crashed, or none was selected).
+  std::optional<Evidence> evidence_seen;
   auto absorb = [&](const CaseOutcome& outcome, const std::string& source,
                     const std::string& replay,
                     const std::vector<Clause>& targets) {
@@ -560,7 +563,8 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       crashed(source, outcome.error, replay, targets);
       return;
     }
-    certificate.evidence = Weaker(certificate.evidence, outcome.evidence);
+    evidence_seen = evidence_seen ? Weaker(*evidence_seen, outcome.evidence)
+                                  : outcome.evidence;
     for (Clause target : targets) {
       ClauseResult& result = certificate.clauses[static_cast<int>(target)];
       if (outcome.cut_off > 0) {
@@ -708,6 +712,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       }
     }
   }
+  certificate.evidence = evidence_seen.value_or(Evidence::kNone);
   certificate.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();

@@ -9,6 +9,8 @@ std::string_view EvidenceName(Evidence evidence) {
     case Evidence::kCompleted:
       return "completed in real time (every run ended by itself before its "
              "watchdog)";
+    case Evidence::kNone:
+      return "none (no judged case ran to its end)";
     case Evidence::kBounded:
       break;
   }
@@ -22,6 +24,8 @@ std::string_view EvidenceKey(Evidence evidence) {
       return "exact";
     case Evidence::kCompleted:
       return "completed";
+    case Evidence::kNone:
+      return "none";
     case Evidence::kBounded:
       break;
   }

@@ -51,11 +51,12 @@ enum class Evidence {
   kBounded,    // a limit stopped the run (a watchdog or a time limit):
                // what was pending then was judged as if final, or not at
                // all
+  kNone,       // (a certificate) no case ran to its end: every one crashed
 };
 
-// "exact (...)", "completed in real time (...)", "bounded (...)", in words
-// a certificate reader follows; EvidenceKey gives "exact", "completed",
-// "bounded" (JSON).
+// "exact (...)", "completed in real time (...)", "bounded (...)", "none
+// (...)", in words a certificate reader follows; EvidenceKey gives
+// "exact", "completed", "bounded", "none" (JSON).
 std::string_view EvidenceName(Evidence evidence);
 std::string_view EvidenceKey(Evidence evidence);
 

@@ -135,17 +135,29 @@ std::pair<SSL*, SSL*> Handshake() {
   Throw("the handshake did not finish in 10 rounds");
 }
 
+// TlsTraits, but the half-close skips close_notify (TlsBreakage).
 template <typename Next>
+struct NoCloseNotifyTraits : TlsTraits<Next> {
+  static void AsyncShutdownSend(
+      TlsStream<Next>& stream,
+      std::function<void(const asio::error_code&)> done) {
+    asio::error_code error;
+    stream.next_layer().shutdown(asio::socket_base::shutdown_send, error);
+    done(error);
+  }
+};
+
+template <typename Next, typename Traits = TlsTraits<Next>>
 flowcheck::conformance::Subject MakeTlsSubject(
     std::unique_ptr<flowcheck::flows::AsioRuntime> runtime, Next a, Next b,
-    const std::string& name, bool can_reset) {
+    const std::string& name, bool can_reset, bool answer_close_notify = false) {
   auto [client, server] = Handshake();
-  auto flow_a =
-      flowcheck::flows::MakeStreamFlow<TlsStream<Next>, TlsTraits<Next>>(
-          *runtime, TlsStream<Next>(std::move(a), client), name + " A");
-  auto flow_b =
-      flowcheck::flows::MakeStreamFlow<TlsStream<Next>, TlsTraits<Next>>(
-          *runtime, TlsStream<Next>(std::move(b), server), name + " B");
+  auto flow_a = flowcheck::flows::MakeStreamFlow<TlsStream<Next>, Traits>(
+      *runtime, TlsStream<Next>(std::move(a), client, answer_close_notify),
+      name + " A");
+  auto flow_b = flowcheck::flows::MakeStreamFlow<TlsStream<Next>, Traits>(
+      *runtime, TlsStream<Next>(std::move(b), server, answer_close_notify),
+      name + " B");
   flowcheck::flows::StreamFlow* raw_a = flow_a.get();
   std::function<void()> reset;
   if (can_reset) reset = [raw_a] { raw_a->Abort(); };
@@ -196,6 +208,34 @@ flowcheck::conformance::FlowUnderTest TlsOverSocketpair() {
 
 std::vector<flowcheck::conformance::FlowUnderTest> TlsFlows() {
   return {TlsOverTcp(), TlsOverSocketpair()};
+}
+
+flowcheck::conformance::FlowUnderTest BrokenTlsOverSocketpair(
+    TlsBreakage breakage) {
+  flowcheck::conformance::FlowUnderTest flow;
+  const bool no_close_notify = breakage == TlsBreakage::kNoCloseNotify;
+  flow.name = no_close_notify ? "tls-broken-no-close-notify"
+                              : "tls-broken-answers-close-notify";
+  flow.description =
+      no_close_notify
+          ? "TLS over a socketpair whose half-close sends no close_notify"
+          : "TLS over a socketpair that answers close_notify at once";
+  flow.make = [no_close_notify](std::uint64_t) {
+    using Socket = asio::local::stream_protocol::socket;
+    auto runtime = std::make_unique<flowcheck::flows::AsioRuntime>();
+    Socket a(runtime->io_context());
+    Socket b(runtime->io_context());
+    asio::local::connect_pair(a, b);
+    if (no_close_notify) {
+      return MakeTlsSubject<Socket, NoCloseNotifyTraits<Socket>>(
+          std::move(runtime), std::move(a), std::move(b), "tls-broken",
+          /*can_reset=*/false);
+    }
+    return MakeTlsSubject(std::move(runtime), std::move(a), std::move(b),
+                          "tls-broken", /*can_reset=*/false,
+                          /*answer_close_notify=*/true);
+  };
+  return flow;
 }
 
 }  // namespace tlsexample

@@ -28,6 +28,20 @@ flowcheck::conformance::FlowUnderTest TlsOverSocketpair();
 // Both, in that order.
 std::vector<flowcheck::conformance::FlowUnderTest> TlsFlows();
 
+// Mistakes real TLS adapters make, for showing the suite catches them.
+enum class TlsBreakage {
+  // The half-close shuts the connection's sending side down without
+  // close_notify: the peer cannot tell a close from a truncation.
+  kNoCloseNotify,
+  // The peer's close_notify is answered at once with our own, ending our
+  // sending side although we never called close (C3).
+  kAnswerCloseNotify,
+};
+
+// tls-over-socketpair with `breakage`, named "tls-broken-...".
+flowcheck::conformance::FlowUnderTest BrokenTlsOverSocketpair(
+    TlsBreakage breakage);
+
 }  // namespace tlsexample
 
 #endif  // FLOWCHECK_EXAMPLES_TLS_TLS_FLOWS_H_

@@ -72,9 +72,16 @@ class TlsStream {
   using executor_type = typename Next::executor_type;
   using Handler = std::function<void(const asio::error_code&, std::size_t)>;
 
-  // Takes `next` and `ssl` (owned; freed with the last handler).
-  TlsStream(Next next, SSL* ssl)
-      : state_(std::make_shared<State>(std::move(next), ssl)) {}
+  // Takes `next` and `ssl` (owned; freed with the last handler). With
+  // `answer_close_notify`, the stream makes a mistake real adapters make
+  // (asio::ssl::stream's shutdown among them): it answers the peer's
+  // close_notify with its own and shuts its sending side down, ending a
+  // half-close it was not asked to end -- for the tests that show the
+  // suite catches it (examples/tls/tls_broken_test.cc).
+  TlsStream(Next next, SSL* ssl, bool answer_close_notify = false)
+      : state_(std::make_shared<State>(std::move(next), ssl)) {
+    state_->answer_close_notify = answer_close_notify;
+  }
 
   executor_type get_executor() { return state_->next.get_executor(); }
   Next& next_layer() { return state_->next; }
@@ -144,7 +151,9 @@ class TlsStream {
     Next next;
     SSL* ssl;
     std::array<char, 16 * 1024> in{};
-    bool next_ended = false;  // the next layer read end of file
+    bool next_ended = false;           // the next layer read end of file
+    bool answer_close_notify = false;  // see the constructor
+    bool answered = false;
     // Records made, in order, not yet handed to the next layer.
     std::string out;
     std::uint64_t made = 0;  // bytes of records made so far
@@ -168,6 +177,14 @@ class TlsStream {
     }
     const int why = SSL_get_error(s->ssl, got);
     if (why == SSL_ERROR_ZERO_RETURN) {  // the peer's close_notify
+      if (s->answer_close_notify && !s->answered) {
+        s->answered = true;
+        SSL_shutdown(s->ssl);
+        Flush(s, [s](const asio::error_code&) {
+          asio::error_code ignored;
+          s->next.shutdown(asio::socket_base::shutdown_send, ignored);
+        });
+      }
       asio::post(s->next.get_executor(), [handler = std::move(handler)] {
         handler(asio::error::eof, 0);
       });
