@@ -452,7 +452,7 @@ class Checker {
     Report(clause, std::move(ops), piece.complete_seq, std::move(explanation));
   }
 
-  // R1 / C3 / E1: a read that failed.
+  // R1 / C2 / C3 / E1: a read that failed.
   void CheckReadError(const Operation& op, Side reader) {
     const std::int64_t done = *op.complete_seq;
     const Error& error = op.read_result->error();
@@ -471,6 +471,18 @@ class Checker {
                  " had closed its own sending side, with no fault injected. "
                  "After a half-close the endpoint must still read what the "
                  "peer writes.");
+      return;
+    }
+    if (ClosedBefore(Peer(reader), done)) {
+      // The peer's close ends its stream with Eof (after the drain), never
+      // with an error: the evidence is against C2, not R1.
+      Report(Clause::kC2, {op.id}, done,
+             std::string(SideName(reader)) + "'s read " + Op(op.id) +
+                 " failed (" + error.ToString() + ") after " +
+                 std::string(SideName(Peer(reader))) +
+                 " had called close, with no fault injected. After the "
+                 "peer's close, reads return its bytes and then Eof, not an "
+                 "error.");
       return;
     }
     Report(Clause::kR1, {op.id}, done,

@@ -415,6 +415,20 @@ TEST(CheckerRejects, C2NoEofAfterCloseAndDrain) {
   ExpectOnly(h.Quiescent(), Clause::kC2, read);
 }
 
+// A read that fails after the peer closed is evidence against C2 (the
+// peer's close ends the stream with Eof), not R1 -- so C2 cannot pass while
+// the evidence names a neighbour (found certifying a TLS adapter that sent
+// no close_notify: the peer read "stream truncated").
+TEST(CheckerRejects, C2ReadFailsInsteadOfEofAfterThePeersClose) {
+  Builder h;
+  h.Write(A, "abc");
+  h.StartClose(A);
+  h.Read(B, "abc");
+  const int read = h.ReadResultOf(
+      B, ReadResult::Failure(Error(ErrorCode::kIo, "stream truncated")));
+  ExpectOnly(h.Quiescent(), Clause::kC2, read);
+}
+
 TEST(CheckerRejects, C3HalfCloseKilledTheOtherDirection) {
   Builder h;
   h.StartClose(A);

@@ -448,7 +448,7 @@ std::optional<Mutated> Mutate(const Script& script, Mutation mutation,
     case Mutation::kSpuriousError:
       event.read_kind = ReadResult::Kind::kError;
       event.data.clear();
-      out.expected = {Clause::kR1, Clause::kC3};
+      out.expected = {Clause::kR1, Clause::kC2, Clause::kC3};
       break;
     case Mutation::kOkAfterClose: {
       ScriptEvent invoke;

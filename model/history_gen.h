@@ -109,7 +109,7 @@ enum class Mutation {
   kEmptyData,         // a Data read returns 0 bytes            -> R2
   kEarlyEof,          // Eof before the peer closed             -> R6 or C3
   kEofBeforeDrain,    // Eof after the close, data in flight    -> R5
-  kSpuriousError,     // a read fails with no fault             -> R1 or C3
+  kSpuriousError,     // a read fails with no fault       -> R1, C2 or C3
   kOkAfterClose,      // a write after close returns Ok         -> W2
   kEarlyCloseReturn,  // close returns before the peer closed   -> C4
 };

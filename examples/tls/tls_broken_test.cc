@@ -34,12 +34,9 @@ TEST(TlsBrokenTest, AHalfCloseWithoutCloseNotifyFails) {
   const Certificate certificate = CertifyBroken(TlsBreakage::kNoCloseNotify);
   const std::string table = RenderReport(certificate, ReportFormat::kTable);
   EXPECT_FALSE(certificate.passed()) << table;
-  // The peer's read fails where it should return Eof. The checker names
-  // R1 (a read failed with no fault); C2 (Eof after the peer's close)
-  // would be the more precise name -- noted on issue 15.
-  EXPECT_TRUE(
-      certificate.result(flowcheck::Clause::kR1).verdict == Verdict::kFail ||
-      certificate.result(flowcheck::Clause::kC2).verdict == Verdict::kFail)
+  // The peer's read fails where its close should have ended the stream
+  // with Eof: C2.
+  EXPECT_EQ(certificate.result(flowcheck::Clause::kC2).verdict, Verdict::kFail)
       << table;
   // The counterexample carries OpenSSL's reason.
   EXPECT_NE(table.find("stream truncated"), std::string::npos) << table;
