@@ -17,7 +17,9 @@
 #define FLOWCHECK_FLOW_RUNTIME_H_
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +113,40 @@ struct RunReport {
 // met".
 std::string_view OutcomeName(RunReport::Outcome outcome);
 
+// A place where tasks of one Runtime wait until another task wakes them: a
+// condition variable for coroutines, in whichever world the runtime is.
+// What a layer needs that owns shared state -- records to send in order, a
+// close that waits for earlier writes -- without knowing which world runs
+// it (examples/tls/tls_flow.h layers TLS over any Flow with it).
+//
+//   auto turn = runtime.NewWaitQueue("TLS records: another writer sends");
+//   while (sending) co_await turn->Wait();       // in a task
+//   ...
+//   turn->WakeAll();                             // when the state changed
+//
+// Wakes are hints: a woken task re-checks its condition in a loop. In the
+// simulation a woken task becomes runnable and the seed decides when it
+// runs; in the real world its resumption is posted to the event loop. A
+// task that waits here and is never woken counts as blocked (a deadlock the
+// run reports, RunReport::kBlocked), never as busy.
+//
+// Ownership: made by Runtime::NewWaitQueue, owned by the caller, used only
+// on the runtime's thread while the runtime lives. Destroying a waiting
+// Task removes its waiter; destroying the queue while tasks wait leaves
+// them suspended until the runtime destroys them.
+class WaitQueue {
+ public:
+  virtual ~WaitQueue() = default;
+  // Suspends the calling task until WakeAll() is called. Never completes
+  // inline (a yield at least). Never fails.
+  virtual Task<void> Wait() = 0;
+  // Makes every task waiting here runnable, in the order they began to
+  // wait. Does nothing when none waits. Never resumes a task inline.
+  virtual void WakeAll() = 0;
+  // How many tasks wait here now.
+  virtual std::size_t waiters() const = 0;
+};
+
 class Runtime {
  public:
   virtual ~Runtime() = default;
@@ -154,6 +190,12 @@ class Runtime {
   // The running task's name ("" outside any task), e.g. for recording
   // which task invoked an operation.
   virtual std::string current_task_name() const = 0;
+
+  // A new, empty WaitQueue on this runtime; `what` names what its waiters
+  // wait for, in reports of pending and blocked tasks ("TLS: a writer's
+  // turn"). Never fails; the caller owns it and destroys it before the
+  // runtime.
+  virtual std::unique_ptr<WaitQueue> NewWaitQueue(std::string what) = 0;
 
   // Whether time here is virtual and every choice follows from a seed (the
   // simulation): then RunFor's limit costs no real time, kBlocked and

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <iterator>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "asio/post.hpp"
@@ -54,6 +57,57 @@ class SleepAwaiter {
   Duration duration_;
   std::shared_ptr<ParkedCoroutine> ticket_;
   std::optional<asio::steady_timer> timer_;
+};
+
+// The Runtime seam's WaitQueue here: waiters park, WakeAll posts their
+// resumptions in the order they parked.
+class AsioWaitQueue : public WaitQueue {
+ public:
+  AsioWaitQueue(AsioRuntime& runtime, std::string what)
+      : runtime_(runtime), what_(std::move(what)) {}
+
+  Task<void> Wait() override { co_await Awaiter(*this); }
+
+  void WakeAll() override {
+    std::deque<std::shared_ptr<ParkedCoroutine>> woken;
+    woken.swap(waiters_);
+    for (const auto& ticket : woken) runtime_.Wake(ticket);
+  }
+
+  std::size_t waiters() const override {
+    return static_cast<std::size_t>(
+        std::count_if(waiters_.begin(), waiters_.end(),
+                      [](const auto& ticket) { return ticket->parked(); }));
+  }
+
+ private:
+  class Awaiter {
+   public:
+    explicit Awaiter(AsioWaitQueue& queue) : queue_(queue) {}
+    Awaiter(const Awaiter&) = delete;
+    Awaiter& operator=(const Awaiter&) = delete;
+    // A destroyed waiter's ticket stays in the queue, abandoned: a wake
+    // skips it, and the next Wait() drops it.
+    ~Awaiter() {
+      if (ticket_) ticket_->Abandon();
+    }
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> handle) {
+      std::erase_if(queue_.waiters_,
+                    [](const auto& ticket) { return !ticket->parked(); });
+      ticket_ = queue_.runtime_.Park(handle, queue_.what_);
+      queue_.waiters_.push_back(ticket_);
+    }
+    void await_resume() const noexcept {}
+
+   private:
+    AsioWaitQueue& queue_;
+    std::shared_ptr<ParkedCoroutine> ticket_;
+  };
+
+  AsioRuntime& runtime_;
+  const std::string what_;
+  std::deque<std::shared_ptr<ParkedCoroutine>> waiters_;
 };
 
 Task<void> SleepFor(AsioRuntime& runtime, Duration duration) {
@@ -141,6 +195,10 @@ void AsioRuntime::Wake(const std::shared_ptr<ParkedCoroutine>& ticket) {
     std::coroutine_handle<> handle = std::exchange(ticket->handle_, nullptr);
     if (handle) Resume(ticket->task_, handle);
   });
+}
+
+std::unique_ptr<WaitQueue> AsioRuntime::NewWaitQueue(std::string what) {
+  return std::make_unique<AsioWaitQueue>(*this, std::move(what));
 }
 
 std::string AsioRuntime::current_task_name() const {

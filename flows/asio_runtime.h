@@ -132,6 +132,9 @@ class AsioRuntime : public Runtime {
   // The running task's name ("" outside any task), e.g. for RecordingFlow.
   std::string current_task_name() const override;
 
+  // A WaitQueue whose waiters park here; WakeAll posts their resumptions.
+  std::unique_ptr<WaitQueue> NewWaitQueue(std::string what) override;
+
   // False: real time.
   bool is_simulated() const override { return false; }
 

@@ -22,6 +22,11 @@ class ManualClock : public Runtime {
   RunReport RunFor(Duration) override { return RunReport{}; }
   void DestroyTasks() override {}
   std::string current_task_name() const override { return task_name; }
+  // No task runs here, so none can wait.
+  std::unique_ptr<WaitQueue> NewWaitQueue(std::string) override {
+    ADD_FAILURE() << "ManualClock runs no tasks";
+    return nullptr;
+  }
   bool is_simulated() const override { return true; }
   void Advance() { now_ += std::chrono::microseconds(1); }
   std::string task_name;  // what current_task_name() says

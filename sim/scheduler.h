@@ -80,6 +80,9 @@ class Scheduler : public Runtime {
   void DestroyTasks() override;
   // The running task's name ("" outside any task).
   std::string current_task_name() const override;
+  // A WaitQueue over a sim::WaitList (sim/wait_list.h): woken tasks become
+  // runnable; the seed decides when they run.
+  std::unique_ptr<WaitQueue> NewWaitQueue(std::string what) override;
   // True: virtual time, every choice from the seed.
   bool is_simulated() const override { return true; }
 

@@ -1,6 +1,9 @@
 #include "sim/wait_list.h"
 
 #include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "flow/check.h"
 
@@ -45,6 +48,27 @@ bool WaitList::WakeOne() {
 void WaitList::WakeAll() {
   while (WakeOne()) {
   }
+}
+
+namespace {
+
+// The Runtime seam's WaitQueue in the simulation.
+class SimWaitQueue : public WaitQueue {
+ public:
+  SimWaitQueue(Scheduler& scheduler, std::string what)
+      : list_(scheduler, std::move(what)) {}
+  Task<void> Wait() override { co_await list_.Wait(); }
+  void WakeAll() override { list_.WakeAll(); }
+  std::size_t waiters() const override { return list_.waiters(); }
+
+ private:
+  WaitList list_;
+};
+
+}  // namespace
+
+std::unique_ptr<WaitQueue> Scheduler::NewWaitQueue(std::string what) {
+  return std::make_unique<SimWaitQueue>(*this, std::move(what));
 }
 
 }  // namespace flowcheck::sim
