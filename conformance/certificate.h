@@ -22,12 +22,15 @@ namespace flowcheck::conformance {
 enum class Verdict {
   kPass,           // exercised, and no violation of it was found
   kFail,           // a violation was found: see the counterexamples
-  kNotApplicable,  // not exercised (a capability the world lacks, --only)
+  kNotApplicable,  // cannot be exercised on this flow (a capability its
+                   // world lacks: an injected reset, shared buffers)
   kCrash,          // a case that targets it crashed, hung or was killed
                    // before it could be judged: see the crash lines
-  kNotReached,     // a case that targets it ran but was stopped before it
-                   // could be judged (the virtual time limit): the note
-                   // says why; neither PASS nor FAIL
+  kNotReached,     // could be exercised but was not: no case for it ran
+                   // (--only left them out), none reached what it protects,
+                   // or each was stopped before it could be judged (the
+                   // virtual time limit); the note says which. Neither
+                   // PASS nor FAIL
 };
 
 // "PASS", "FAIL", "NOT APPLICABLE", "CRASH", "NOT REACHED".
@@ -55,7 +58,11 @@ struct ClauseResult {
   int programs = 0;   // property programs that ran
   int scenarios = 0;  // scenarios that ran and target this clause
   std::vector<Counterexample> failures;  // the first few
-  std::string note;  // why NOT APPLICABLE, or what backs the verdict
+  std::string note;  // why NOT APPLICABLE or NOT REACHED, or what backs
+                     // the verdict
+  // NOT REACHED because the run's selection (--only) left out every check
+  // of this clause: a gap chosen by the caller, not one of the flow's.
+  bool left_out = false;
 };
 
 // A case that crashed or could not run.

@@ -676,10 +676,11 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
                     sim::FormatDuration(options.virtual_time_limit.count()) +
                     ") before it could be judged";
     } else if (result.programs == 0 && result.scenarios == 0) {
-      result.verdict = Verdict::kNotApplicable;
-      result.note = options.only.empty()
-                        ? "not exercised: no program or scenario ran for it"
-                        : "not exercised in this run (see --only)";
+      result.verdict = Verdict::kNotReached;
+      result.left_out = !options.only.empty();
+      result.note = result.left_out
+                        ? "left out of this run by --only"
+                        : "not exercised: no program or scenario ran for it";
     } else if (const std::optional<CoverageClass> reached =
                    ReachedClass(result.clause);
                reached && result.scenarios == 0 &&

@@ -66,7 +66,10 @@ TEST(CertifyTest, OnlyRunsTheSelectedParts) {
   EXPECT_EQ(certificate.programs_run, 0);
   EXPECT_EQ(certificate.scenarios_run, 1);
   EXPECT_EQ(certificate.result(Clause::kC4).verdict, Verdict::kPass);
-  EXPECT_EQ(certificate.result(Clause::kR5).verdict, Verdict::kNotApplicable);
+  // Left out is not reached, never PASS and never "not applicable".
+  EXPECT_EQ(certificate.result(Clause::kR5).verdict, Verdict::kNotReached);
+  EXPECT_TRUE(certificate.result(Clause::kR5).left_out);
+  EXPECT_FALSE(certificate.result(Clause::kC4).left_out);
 }
 
 TEST(CertifyTest, IsolationTurnsACrashIntoAReportLine) {

@@ -123,10 +123,7 @@ std::string ReplayCommand(const ConformanceOptions& given,
 Certificate TouchedOnly(Certificate certificate) {
   std::vector<ClauseResult> kept;
   for (ClauseResult& result : certificate.clauses) {
-    const bool untouched = result.verdict == Verdict::kNotApplicable &&
-                           result.programs == 0 && result.scenarios == 0 &&
-                           result.note.find("--only") != std::string::npos;
-    if (!untouched) kept.push_back(std::move(result));
+    if (!result.left_out) kept.push_back(std::move(result));
   }
   certificate.clauses = std::move(kept);
   return certificate;

@@ -161,6 +161,7 @@ std::string Json(const Certificate& c) {
     clause["programs"] = r.programs;
     clause["scenarios"] = r.scenarios;
     clause["note"] = r.note;
+    clause["left_out"] = r.left_out;
     clause["failures"] = nlohmann::ordered_json::array();
     for (const Counterexample& e : r.failures) {
       nlohmann::ordered_json failure = {
