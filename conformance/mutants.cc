@@ -754,6 +754,12 @@ FlowUnderTest Mutate(const FlowUnderTest& base, const Mutant& mutant) {
     MutatePair(mutant, *subject.runtime, subject.a, subject.b);
     return subject;
   };
+  if (base.under_plan) {
+    mutated.under_plan = [under_plan = base.under_plan,
+                          mutant](const sim::FaultPlan& plan) {
+      return Mutate(under_plan(plan), mutant);
+    };
+  }
   return mutated;
 }
 

@@ -65,6 +65,7 @@ FlowUnderTest SimFlowUnderTest(bool shaped) {
     }
     return MakeSimSubject(seed, plan);
   };
+  flow.under_plan = SimFlowUnderPlan;
   return flow;
 }
 
@@ -76,6 +77,7 @@ FlowUnderTest SimFlowUnderPlan(const sim::FaultPlan& plan) {
                      (plan.breaks_contract() ? " (BREAKS THE CONTRACT)" : "");
   flow.capabilities = kSimCapabilities;
   flow.make = [plan](std::uint64_t seed) { return MakeSimSubject(seed, plan); };
+  flow.under_plan = SimFlowUnderPlan;
   return flow;
 }
 

@@ -38,6 +38,10 @@
 #include "flow/runtime.h"
 #include "model/history.h"
 
+namespace flowcheck::sim {
+struct FaultPlan;  // sim/fault_plan.h
+}  // namespace flowcheck::sim
+
 namespace flowcheck::conformance {
 
 // What backs a verdict about operations that stayed pending, strongest
@@ -177,6 +181,12 @@ struct FlowUnderTest {
   std::string description;
   Capabilities capabilities;
   std::function<Subject(std::uint64_t seed)> make;
+  // Set by flows built over flowcheck's simulated flow (the simulated flow
+  // itself, a TLS layer over it): the same flow, same name, with every
+  // pair's simulated links and faults given by `plan` instead of drawn from
+  // the seed. `flowcheck certify --flow=NAME --plan=SPEC` uses it; empty
+  // for flows with no simulated links (--plan is then refused).
+  std::function<FlowUnderTest(const sim::FaultPlan& plan)> under_plan;
 };
 
 }  // namespace flowcheck::conformance

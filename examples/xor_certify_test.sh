@@ -91,7 +91,7 @@ expect_usage() {  # expect_usage NAME PATTERN -- ARGS
 expect_usage "no command" "usage:" --
 expect_usage "unknown command" "unknown command 'frobnicate'" -- frobnicate
 expect_usage "flowcheck's flow" "unknown flow 'socketpair'; the flows are: xor-over-sim xor-over-tcp" -- certify --flow=socketpair
-expect_usage "--plan" "--plan shapes flowcheck's own simulated flow" -- certify --flow=xor-over-sim --plan='latency=1ms'
+expect_usage "--plan" "none of this command's flows takes a plan" -- certify --flow=xor-over-sim --plan='latency=1ms'
 
 echo "$((total - failures)) of $total checks passed"
 [ "$failures" -eq 0 ]

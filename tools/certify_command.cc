@@ -67,7 +67,8 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
                     atomically. Every {flow} in PATH becomes the flow's
                     name; with several flows PATH must contain {flow}.
                     Every path is checked before anything is certified.
-  --plan=SPEC       with --flow=sim: shape every simulated pair's links and
+  --plan=SPEC       with --flow=sim (or another flow over the simulated
+                    links): shape every simulated pair's links and
                     inject faults by a fault plan (docs/fault-plans.md),
                     e.g. --plan='latency=1ms..5ms split=1..64; reset a>b after=4KiB'
   --mutant=NAME     certify a deliberately broken variant of the flow
@@ -173,9 +174,8 @@ std::string OutputPathFor(std::string pattern, std::string_view flow) {
 std::string_view CertifyUsage() { return kUsage; }
 
 const FlowCatalog& BuiltinCatalog() {
-  static const FlowCatalog* catalog =
-      new FlowCatalog{conformance::BuiltinFlows(),
-                      "bazel run //tools:flowcheck -- certify", true};
+  static const FlowCatalog* catalog = new FlowCatalog{
+      conformance::BuiltinFlows(), "bazel run //tools:flowcheck -- certify"};
   return *catalog;
 }
 
@@ -319,17 +319,24 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
     }
     flows.push_back(std::get<FlowUnderTest>(std::move(probed)));
   } else if (plan_text) {
-    if (!catalog.offers_plans) {
-      return Usage(err,
-                   "--plan shapes flowcheck's own simulated flow (--flow=sim "
-                   "in 'flowcheck certify'); this command certifies its own "
-                   "flows -- give them a plan in their factory "
-                   "(sim::FaultPlan)");
+    std::string planned_names;
+    const FlowUnderTest* planned = nullptr;
+    for (const FlowUnderTest& f : catalog.flows) {
+      if (!f.under_plan) continue;
+      planned_names += " " + f.name;
+      if (f.name == flow_name) planned = &f;
     }
-    if (flow_name != "sim") {
+    if (planned == nullptr) {
       return Usage(err,
-                   "--plan applies to --flow=sim only (the real transports "
-                   "have no simulated links)");
+                   planned_names.empty()
+                       ? "--plan shapes simulated links, and none of this "
+                         "command's flows takes a plan (a flow over the "
+                         "simulated links takes one by setting "
+                         "FlowUnderTest::under_plan: docs/certify.md)"
+                       : "--plan needs --flow naming a flow over the simulated "
+                         "links; those are:" +
+                             planned_names +
+                             (flow_given ? " (not '" + flow_name + "')" : ""));
     }
     const sim::ParsedFaultPlan parsed = sim::ParseFaultPlan(*plan_text);
     if (!parsed.ok()) {
@@ -337,7 +344,7 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
           << parsed.error().FormatWithCaret(*plan_text);
       return 2;
     }
-    flows.push_back(conformance::SimFlowUnderPlan(parsed.plan()));
+    flows.push_back(planned->under_plan(parsed.plan()));
   } else if (flow_name == "all") {
     flows = catalog.flows;
   } else if (auto found =

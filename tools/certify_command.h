@@ -33,12 +33,11 @@ struct FlowCatalog {
   // Up to and including the command word, e.g. "bazel run
   // //tools:flowcheck -- certify"; the flags follow.
   std::string replay_prefix;
-  // Whether --plan makes a shaped simulated flow ('sim' is flowcheck's).
-  bool offers_plans = false;
 };
 
 // flowcheck's own: the built-in flows (conformance/builtin.h), replayed
-// through //tools:flowcheck, with --plan.
+// through //tools:flowcheck. --plan applies to the flows that declare
+// FlowUnderTest::under_plan (those built over the simulated flow).
 const FlowCatalog& BuiltinCatalog();
 
 // One flow to certify, as the command line asked for it.

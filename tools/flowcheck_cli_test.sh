@@ -88,7 +88,7 @@ expect certify-mutants-one-scenario 1 "eof-before-drain              R5      .  
 expect certify-mutants-json 1 '"schema": "flowcheck.kill-matrix/1"' -- certify --flow=sim-ideal --mutants --only=R7.eof-sticky --format=json --quiet
 expect certify-mutant-fails 1 "RESULT: FAIL -- 1 clauses violated: C4" -- certify --flow=sim-ideal --mutant=close-returns-early --only=C4.close-waits-for-peer --quiet
 expect certify-bad-plan 2 "column 13: unknown setting 'latencyy'" -- certify --flow=sim --plan='split=1..16 latencyy=5ms'
-expect certify-plan-needs-sim 2 "--plan applies to --flow=sim only" -- certify --flow=tcp --plan='split=1..4'
+expect certify-plan-needs-sim 2 "--plan needs --flow naming a flow over the simulated links; those are: sim" -- certify --flow=tcp --plan='split=1..4'
 expect certify-shaped-plan-passes 0 "RESULT: PASS -- $clauses clauses hold" -- certify --flow=sim --plan='latency=1ms..5ms split=1..64 window=4KiB' --programs=20 --quiet
 expect certify-breaking-plan-fails 1 "clauses violated: R4" -- certify --flow=sim --plan='split=1..64; corrupt a>b p=5%' --only=programs --quiet
 

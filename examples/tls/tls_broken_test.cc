@@ -2,7 +2,8 @@
 // shuts the connection down without close_notify (the peer reads "stream
 // truncated", an error, where the contract wants Eof after the bytes), and
 // an adapter that answers the peer's close_notify with its own at once,
-// ending a half-close it was not asked to end (C3).
+// ending a half-close it was not asked to end (C3) -- each over a real
+// socketpair and over the simulated flow.
 #include <gtest/gtest.h>
 
 #include "conformance/certify.h"
@@ -20,31 +21,50 @@ using flowcheck::conformance::RenderReport;
 using flowcheck::conformance::ReportFormat;
 using flowcheck::conformance::Verdict;
 
-Certificate CertifyBroken(TlsBreakage breakage) {
+// Where the broken adapter runs: over a real socketpair (TlsStream) or
+// over the simulated flow (TlsFlow).
+enum class Over { kSocketpair, kSim };
+
+Certificate CertifyBroken(TlsBreakage breakage, Over over) {
   CertifyOptions options;
   options.programs = 20;
   options.watchdog = std::chrono::seconds(3);
   options.only = {"programs", "C1.close-flushes",
                   "C2.eof-after-close-and-drain",
                   "C3.half-close-request-response", "R5.drain-before-eof"};
-  return Certify(BrokenTlsOverSocketpair(breakage), options);
+  return Certify(over == Over::kSim ? BrokenTlsOverSim(breakage)
+                                    : BrokenTlsOverSocketpair(breakage),
+                 options);
 }
 
-TEST(TlsBrokenTest, AHalfCloseWithoutCloseNotifyFails) {
-  const Certificate certificate = CertifyBroken(TlsBreakage::kNoCloseNotify);
+class TlsBrokenTest : public testing::TestWithParam<Over> {};
+
+INSTANTIATE_TEST_SUITE_P(Over, TlsBrokenTest,
+                         testing::Values(Over::kSocketpair, Over::kSim),
+                         [](const testing::TestParamInfo<Over>& param) {
+                           return param.param == Over::kSim ? "Sim"
+                                                            : "Socketpair";
+                         });
+
+TEST_P(TlsBrokenTest, AHalfCloseWithoutCloseNotifyFails) {
+  const Certificate certificate =
+      CertifyBroken(TlsBreakage::kNoCloseNotify, GetParam());
   const std::string table = RenderReport(certificate, ReportFormat::kTable);
   EXPECT_FALSE(certificate.passed()) << table;
   // The peer's read fails where its close should have ended the stream
   // with Eof: C2.
   EXPECT_EQ(certificate.result(flowcheck::Clause::kC2).verdict, Verdict::kFail)
       << table;
-  // The counterexample carries OpenSSL's reason.
-  EXPECT_NE(table.find("stream truncated"), std::string::npos) << table;
+  // The counterexample says why: a truncation, in the layer's words.
+  EXPECT_NE(table.find(GetParam() == Over::kSim ? "without close_notify"
+                                                : "stream truncated"),
+            std::string::npos)
+      << table;
 }
 
-TEST(TlsBrokenTest, AnsweringCloseNotifyAtOnceFailsC3) {
+TEST_P(TlsBrokenTest, AnsweringCloseNotifyAtOnceFailsC3) {
   const Certificate certificate =
-      CertifyBroken(TlsBreakage::kAnswerCloseNotify);
+      CertifyBroken(TlsBreakage::kAnswerCloseNotify, GetParam());
   const std::string table = RenderReport(certificate, ReportFormat::kTable);
   EXPECT_EQ(certificate.result(flowcheck::Clause::kC3).verdict, Verdict::kFail)
       << table;

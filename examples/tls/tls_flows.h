@@ -3,8 +3,9 @@
 //
 //   "tls-over-tcp":        TlsStream over a TCP loopback connection
 //   "tls-over-socketpair": TlsStream over a Unix socketpair
+//   "tls-over-sim":        TlsFlow over the simulated flow
 //
-// Each pair gets a fresh AsioRuntime. The factory makes both SSL objects
+// Each real pair gets a fresh AsioRuntime. The factory makes both SSL objects
 // (a client and a server context, TLS 1.3 only, a self-signed P-256
 // certificate made once per process and trusted by the client), completes
 // the handshake in memory between them (both ends are in this process, so
@@ -25,7 +26,15 @@ namespace tlsexample {
 flowcheck::conformance::FlowUnderTest TlsOverTcp();
 flowcheck::conformance::FlowUnderTest TlsOverSocketpair();
 
-// Both, in that order.
+// "tls-over-sim": TlsFlow (tls_flow.h) over flowcheck's simulated flow,
+// each pair's links shaped from its seed (latency, splitting, coalescing,
+// windows: sim::SwarmPlan, contract-keeping) -- deterministic, replayable
+// from the seed, and its reset breaks the records underneath. Takes
+// --plan (FlowUnderTest::under_plan): then the plan shapes the links and
+// injects its faults.
+flowcheck::conformance::FlowUnderTest TlsOverSim();
+
+// All three, in that order.
 std::vector<flowcheck::conformance::FlowUnderTest> TlsFlows();
 
 // Mistakes real TLS adapters make, for showing the suite catches them.
@@ -41,6 +50,10 @@ enum class TlsBreakage {
 // tls-over-socketpair with `breakage`, named "tls-broken-...".
 flowcheck::conformance::FlowUnderTest BrokenTlsOverSocketpair(
     TlsBreakage breakage);
+
+// tls-over-sim with `breakage` (TlsFlowMistakes), named
+// "tls-over-sim-broken-...".
+flowcheck::conformance::FlowUnderTest BrokenTlsOverSim(TlsBreakage breakage);
 
 }  // namespace tlsexample
 

@@ -12,7 +12,8 @@
 //
 // Contract of the pieces:
 //  - a TlsStream takes an SSL whose handshake is complete and whose rbio and
-//    wbio are memory BIOs (MakeTlsPair in tls_flows.h makes such pairs);
+//    wbio are memory BIOs (HandshakeInMemory in tls_session.h makes such
+//    pairs);
 //  - async_read_some decrypts into the caller's buffer: bytes that arrived
 //    first, then Eof (asio::error::eof) once the peer's close_notify came,
 //    or an error: the peer's connection ended without close_notify is
