@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "asio/ip/address_v4.hpp"
 #include "asio/ip/tcp.hpp"
@@ -60,18 +61,21 @@ asio::posix::stream_descriptor Wrap(asio::io_context& io, OwnedFd& fd,
   return descriptor;
 }
 
-constexpr Transport kTransports[] = {
-    {"socketpair", &ConnectSocketPair, true, false,
-     "Abort resets the peer (ECONNRESET) only if bytes the peer sent were "
-     "still unread in the aborted socket; otherwise the peer reads Eof, as "
-     "after a close"},
-    {"tcp", &ConnectTcpLoopback, true, true,
-     "loopback only; Abort sends RST (SO_LINGER 0), so the peer's reads and "
-     "writes fail with ECONNRESET or EPIPE"},
-    {"pipes", &ConnectPipes, false, false,
-     "no reset: when the peer aborts or dies this side reads Eof (it cannot "
-     "tell a crash from a close) and its writes fail with EPIPE"},
-};
+const std::vector<Transport>& Transports() {
+  static const auto* transports = new std::vector<Transport>{
+      {"socketpair", ConnectSocketPair, true, false,
+       "Abort resets the peer (ECONNRESET) only if bytes the peer sent were "
+       "still unread in the aborted socket; otherwise the peer reads Eof, as "
+       "after a close"},
+      {"tcp", ConnectTcpLoopback, true, true,
+       "loopback only; Abort sends RST (SO_LINGER 0), so the peer's reads and "
+       "writes fail with ECONNRESET or EPIPE"},
+      {"pipes", ConnectPipes, false, false,
+       "no reset: when the peer aborts or dies this side reads Eof (it cannot "
+       "tell a crash from a close) and its writes fail with EPIPE"},
+  };
+  return *transports;
+}
 
 }  // namespace
 
@@ -151,7 +155,7 @@ FlowPair::~FlowPair() {
 
 namespace {
 
-FlowPair OnNewRuntime(Endpoints (*connect)(AsioRuntime&)) {
+FlowPair OnNewRuntime(const std::function<Endpoints(AsioRuntime&)>& connect) {
   FlowPair pair;
   pair.runtime = std::make_unique<AsioRuntime>();
   Endpoints endpoints = connect(*pair.runtime);
@@ -166,7 +170,7 @@ FlowPair MakeSocketPair() { return OnNewRuntime(&ConnectSocketPair); }
 FlowPair MakeTcpLoopbackPair() { return OnNewRuntime(&ConnectTcpLoopback); }
 FlowPair MakePipePair() { return OnNewRuntime(&ConnectPipes); }
 
-std::span<const Transport> AllTransports() { return kTransports; }
+std::span<const Transport> AllTransports() { return Transports(); }
 
 FlowPair MakePair(const Transport& transport) {
   return OnNewRuntime(transport.connect);

@@ -25,8 +25,10 @@
 #ifndef FLOWCHECK_FLOWS_PAIRS_H_
 #define FLOWCHECK_FLOWS_PAIRS_H_
 
+#include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "flows/asio_runtime.h"
@@ -78,8 +80,10 @@ FlowPair MakePipePair();
 
 // One kind of transport, for tests parameterized over all of them.
 struct Transport {
-  std::string_view name;  // "socketpair", "tcp", "pipes"
-  Endpoints (*connect)(AsioRuntime& runtime);
+  std::string name;  // "socketpair", "tcp", "pipes"
+  // Connects a pair on `runtime`; may carry state (an address, options, a
+  // context for a layer). Throws std::runtime_error if it cannot.
+  std::function<Endpoints(AsioRuntime& runtime)> connect;
   // Whether StreamFlow::Abort on one end, while it holds bytes the other
   // end sent and it never read, makes the other end's pending and later
   // reads fail with kConnectionReset (true), or makes them read Eof (false:
@@ -90,7 +94,7 @@ struct Transport {
   // world can inject a reset on request (E1).
   bool can_inject_reset;
   // One sentence: what this transport cannot do.
-  std::string_view limits;
+  std::string limits;
 };
 
 // socketpair, tcp, pipes -- in that order.
