@@ -20,6 +20,16 @@ std::string_view VerdictName(Verdict verdict) {
   return "?";
 }
 
+std::uint64_t SeedRange::size() const {
+  const std::uint64_t span = last - first;
+  return span == UINT64_MAX ? UINT64_MAX : span + 1;
+}
+
+std::string FormatSeedRange(const SeedRange& range) {
+  if (range.first == range.last) return std::to_string(range.first);
+  return std::to_string(range.first) + ".." + std::to_string(range.last);
+}
+
 bool Certificate::passed() const {
   if (!crashes.empty()) return false;
   for (const ClauseResult& clause : clauses) {

@@ -63,7 +63,22 @@ struct ClauseResult {
   // NOT REACHED because the run's selection (--only) left out every check
   // of this clause: a gap chosen by the caller, not one of the flow's.
   bool left_out = false;
+  // How many seeds FAILed it: 1 for a FAIL of one certification, summed
+  // by MergeCertificates (conformance/sweep.h); 0 unless FAIL.
+  std::uint64_t seeds_failed = 0;
 };
+
+// Seeds first..last, both included (first <= last).
+struct SeedRange {
+  std::uint64_t first = 1;
+  std::uint64_t last = 1;
+  // last - first + 1; a range of every uint64 seed saturates at UINT64_MAX.
+  std::uint64_t size() const;
+  friend bool operator==(const SeedRange&, const SeedRange&) = default;
+};
+
+// "7" for one seed, "1..100000" for more.
+std::string FormatSeedRange(const SeedRange& range);
 
 // A case that crashed or could not run.
 struct Crash {
@@ -81,7 +96,11 @@ struct Observation {
 struct Certificate {
   std::string flow;
   std::string description;
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;  // the first seed covered
+  // Every seed covered, ascending, disjoint and not adjacent: {seed..seed}
+  // for one certification; a sweep or a merge of shards covers more. Empty
+  // only for a shard that was given no seed.
+  std::vector<SeedRange> seeds;
   Evidence evidence = Evidence::kExact;
   int programs_run = 0;
   int scenarios_run = 0;

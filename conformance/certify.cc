@@ -131,33 +131,6 @@ std::string Trim(std::string text, std::size_t max = 6000) {
   return text;
 }
 
-// The coverage class that shows a clause's protected behaviour happened,
-// where one exists (conformance/coverage.h).
-std::optional<CoverageClass> ReachedClass(Clause clause) {
-  switch (clause) {
-    case Clause::kR7:
-      return CoverageClass::kReadAfterEof;
-    case Clause::kW2:
-      return CoverageClass::kWriteReturnedClosed;
-    case Clause::kW3:
-      return CoverageClass::kWritevDelivered;
-    case Clause::kC2:
-      return CoverageClass::kReadEof;
-    case Clause::kC3:
-      return CoverageClass::kHalfCloseWithData;
-    case Clause::kC4:
-      return CoverageClass::kCloseWaitedForPeer;
-    case Clause::kC5:
-      return CoverageClass::kBothClosesReturned;
-    case Clause::kX1:
-      return CoverageClass::kDataBothWays;
-    case Clause::kE1:
-      return CoverageClass::kFaultFired;
-    default:
-      return std::nullopt;
-  }
-}
-
 // Which clause a violation is evidence against, and against which side.
 struct Attribution {
   Clause clause;
@@ -525,6 +498,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
   certificate.flow = flow.name;
   certificate.description = flow.description;
   certificate.seed = options.seed;
+  certificate.seeds = {SeedRange{options.seed, options.seed}};
   for (Clause clause : kAllClauses) {
     certificate.clauses.push_back(
         ClauseResult{clause, Verdict::kPass, 0, 0, {}, ""});
@@ -584,6 +558,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
     for (const auto& [clause, example] : outcome.violations) {
       ClauseResult& result = certificate.clauses[static_cast<int>(clause)];
       result.verdict = Verdict::kFail;
+      result.seeds_failed = 1;
       if (result.failures.size() < kFailuresKept)
         result.failures.push_back(example);
     }
@@ -682,7 +657,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
                         ? "left out of this run by --only"
                         : "not exercised: no program or scenario ran for it";
     } else if (const std::optional<CoverageClass> reached =
-                   ReachedClass(result.clause);
+                   ClassThatReaches(result.clause);
                reached && result.scenarios == 0 &&
                certificate.coverage.programs > 0 &&
                certificate.coverage.count(*reached) == 0) {
@@ -700,7 +675,7 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
                     std::to_string(result.scenarios) + " scenarios; evidence " +
                     std::string(EvidenceName(certificate.evidence));
       if (const std::optional<CoverageClass> shown_by =
-              ReachedClass(result.clause);
+              ClassThatReaches(result.clause);
           shown_by && certificate.coverage.programs > 0) {
         result.note += "; reached by " +
                        std::to_string(certificate.coverage.count(*shown_by)) +

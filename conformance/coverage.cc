@@ -312,4 +312,31 @@ Coverage CoverageOf(const Program& /*program*/, const Execution& execution) {
   return coverage;
 }
 
+// The coverage class that shows a clause's protected behaviour happened,
+// where one exists (conformance/coverage.h).
+std::optional<CoverageClass> ClassThatReaches(Clause clause) {
+  switch (clause) {
+    case Clause::kR7:
+      return CoverageClass::kReadAfterEof;
+    case Clause::kW2:
+      return CoverageClass::kWriteReturnedClosed;
+    case Clause::kW3:
+      return CoverageClass::kWritevDelivered;
+    case Clause::kC2:
+      return CoverageClass::kReadEof;
+    case Clause::kC3:
+      return CoverageClass::kHalfCloseWithData;
+    case Clause::kC4:
+      return CoverageClass::kCloseWaitedForPeer;
+    case Clause::kC5:
+      return CoverageClass::kBothClosesReturned;
+    case Clause::kX1:
+      return CoverageClass::kDataBothWays;
+    case Clause::kE1:
+      return CoverageClass::kFaultFired;
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace flowcheck::conformance

@@ -103,6 +103,12 @@ struct Coverage {
   static std::optional<Coverage> FromJson(const std::string& json);
 };
 
+// The coverage class that shows `clause`'s protected behaviour happened
+// (C2: a read returned Eof), where one exists; a clause whose class no
+// program reached, and that no scenario targeted, is NOT REACHED rather
+// than a vacuous PASS.
+std::optional<CoverageClass> ClassThatReaches(Clause clause);
+
 // What one execution of `program` reached (programs = 1).
 Coverage CoverageOf(const Program& program, const Execution& execution);
 

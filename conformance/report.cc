@@ -1,7 +1,11 @@
 #include "conformance/report.h"
 
+#include <climits>
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "conformance/html_report.h"
 
@@ -16,9 +20,29 @@ std::string Seconds(double seconds) {
 
 }  // namespace
 
+std::string SeedsText(const Certificate& c) {
+  if (c.seeds.empty()) return "no seeds";
+  if (c.seeds.size() == 1 && c.seeds[0].size() == 1) {
+    return "seed " + std::to_string(c.seeds[0].first);
+  }
+  std::string text = "seeds ";
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < c.seeds.size(); ++i) {
+    if (i > 0) text += ", ";
+    if (i == 3 && c.seeds.size() > 4) {
+      text += "... (" + std::to_string(c.seeds.size() - 3) + " more ranges)";
+      for (; i < c.seeds.size(); ++i) total += c.seeds[i].size();
+      break;
+    }
+    text += FormatSeedRange(c.seeds[i]);
+    total += c.seeds[i].size();
+  }
+  return text + " (" + std::to_string(total) + " seeds)";
+}
+
 std::string ReportHeaderLine(const Certificate& c) {
-  return "seed " + std::to_string(c.seed) + ", " +
-         std::to_string(c.programs_run) + " property programs" +
+  return SeedsText(c) + ", " + std::to_string(c.programs_run) +
+         " property programs" +
          (c.programs_cut_off > 0
               ? " (" + std::to_string(c.programs_cut_off) +
                     " stopped at the virtual time limit, judged up to it)"
@@ -36,9 +60,9 @@ std::string ReportResultLine(const Certificate& c) {
     not_reached += r.verdict == Verdict::kNotReached;
   }
   if (c.passed()) {
-    return "RESULT: PASS -- " +
-           std::to_string(c.clauses.size() - not_applicable - not_reached) +
-           " clauses hold" +
+    const std::size_t held = c.clauses.size() - not_applicable - not_reached;
+    return "RESULT: PASS -- " + std::to_string(held) +
+           (held == 1 ? " clause holds" : " clauses hold") +
            (not_applicable > 0
                 ? ", " + std::to_string(not_applicable) + " not applicable"
                 : std::string()) +
@@ -144,6 +168,10 @@ std::string Json(const Certificate& c) {
   out["flow"] = c.flow;
   out["description"] = c.description;
   out["seed"] = c.seed;
+  out["seeds"] = nlohmann::ordered_json::array();
+  for (const SeedRange& range : c.seeds) {
+    out["seeds"].push_back({range.first, range.last});
+  }
   out["evidence"] = std::string(EvidenceKey(c.evidence));
   out["programs_run"] = c.programs_run;
   out["programs_cut_off"] = c.programs_cut_off;
@@ -162,6 +190,7 @@ std::string Json(const Certificate& c) {
     clause["scenarios"] = r.scenarios;
     clause["note"] = r.note;
     clause["left_out"] = r.left_out;
+    clause["seeds_failed"] = r.seeds_failed;
     clause["failures"] = nlohmann::ordered_json::array();
     for (const Counterexample& e : r.failures) {
       nlohmann::ordered_json failure = {
@@ -374,6 +403,211 @@ std::string RenderReport(const Certificate& certificate, ReportFormat format) {
       return HtmlCertificate(certificate);
   }
   return Table(certificate);
+}
+
+namespace {
+
+// Reads one certificate object, naming where it went wrong.
+class CertificateReader {
+ public:
+  // Throws std::runtime_error("PATH: what is wrong").
+  Certificate Read(const nlohmann::json& in) {
+    Object(in, "the certificate");
+    const std::string schema = String(in, "schema", "");
+    if (schema != "flowcheck.certificate/1") {
+      Fail("schema", "'" + schema +
+                         "' is not flowcheck.certificate/1 (a certificate "
+                         "written by 'flowcheck certify --format=json')");
+    }
+    Certificate c;
+    c.flow = String(in, "flow", "");
+    c.description = String(in, "description", "");
+    c.seed = Unsigned(in, "seed", "");
+    if (in.contains("seeds")) {
+      const nlohmann::json& seeds = Array(in, "seeds", "");
+      for (std::size_t i = 0; i < seeds.size(); ++i) {
+        const std::string where = "seeds[" + std::to_string(i) + "]";
+        const nlohmann::json& range = seeds[i];
+        if (!range.is_array() || range.size() != 2 ||
+            !range[0].is_number_unsigned() || !range[1].is_number_unsigned() ||
+            range[0].get<std::uint64_t>() > range[1].get<std::uint64_t>()) {
+          Fail(where, "is not [first, last] with first <= last");
+        }
+        c.seeds.push_back(SeedRange{range[0].get<std::uint64_t>(),
+                                    range[1].get<std::uint64_t>()});
+      }
+    } else {
+      c.seeds = {SeedRange{c.seed, c.seed}};
+    }
+    const std::string evidence = String(in, "evidence", "");
+    bool known = false;
+    for (Evidence e : {Evidence::kExact, Evidence::kCompleted,
+                       Evidence::kBounded, Evidence::kNone}) {
+      if (EvidenceKey(e) == evidence) {
+        c.evidence = e;
+        known = true;
+      }
+    }
+    if (!known) Fail("evidence", "'" + evidence + "' is not an evidence");
+    c.programs_run = Int(in, "programs_run", "");
+    c.programs_cut_off = Int(in, "programs_cut_off", "");
+    c.scenarios_run = Int(in, "scenarios_run", "");
+    if (!in.contains("seconds") || !in["seconds"].is_number()) {
+      Fail("seconds", "missing or not a number");
+    }
+    c.seconds = in["seconds"].get<double>();
+    if (!in.contains("coverage")) Fail("coverage", "missing");
+    std::optional<Coverage> coverage =
+        Coverage::FromJson(in["coverage"].dump());
+    if (!coverage) Fail("coverage", "is not a coverage table");
+    c.coverage = *coverage;
+    const nlohmann::json& clauses = Array(in, "clauses", "");
+    if (clauses.size() != std::size(kAllClauses)) {
+      Fail("clauses", "has " + std::to_string(clauses.size()) +
+                          " entries, not one per clause (" +
+                          std::to_string(std::size(kAllClauses)) + ")");
+    }
+    for (std::size_t i = 0; i < clauses.size(); ++i) {
+      c.clauses.push_back(ReadClause(clauses[i], i));
+    }
+    const nlohmann::json& crashes = Array(in, "crashes", "");
+    for (std::size_t i = 0; i < crashes.size(); ++i) {
+      const std::string where = "crashes[" + std::to_string(i) + "]";
+      Object(crashes[i], where);
+      c.crashes.push_back(Crash{String(crashes[i], "source", where),
+                                String(crashes[i], "what", where),
+                                String(crashes[i], "replay", where)});
+    }
+    const nlohmann::json& observations = Array(in, "observations", "");
+    for (std::size_t i = 0; i < observations.size(); ++i) {
+      const std::string where = "observations[" + std::to_string(i) + "]";
+      Object(observations[i], where);
+      c.observations.push_back(
+          Observation{String(observations[i], "name", where),
+                      String(observations[i], "result", where)});
+    }
+    return c;
+  }
+
+ private:
+  ClauseResult ReadClause(const nlohmann::json& in, std::size_t index) {
+    const std::string where = "clauses[" + std::to_string(index) + "]";
+    Object(in, where);
+    ClauseResult r;
+    const std::string id = String(in, "id", where);
+    const std::optional<Clause> clause = ParseClause(id);
+    if (!clause || *clause != kAllClauses[index]) {
+      Fail(where + ".id", "'" + id + "' where " +
+                              std::string(ClauseId(kAllClauses[index])) +
+                              " belongs (clauses come in spec order)");
+    }
+    r.clause = *clause;
+    const std::string verdict = String(in, "verdict", where);
+    bool known = false;
+    for (Verdict v : {Verdict::kPass, Verdict::kFail, Verdict::kNotApplicable,
+                      Verdict::kCrash, Verdict::kNotReached}) {
+      if (VerdictName(v) == verdict) {
+        r.verdict = v;
+        known = true;
+      }
+    }
+    if (!known) Fail(where + ".verdict", "'" + verdict + "' is not a verdict");
+    r.programs = Int(in, "programs", where);
+    r.scenarios = Int(in, "scenarios", where);
+    r.note = String(in, "note", where);
+    if (in.contains("left_out")) {
+      if (!in["left_out"].is_boolean()) {
+        Fail(where + ".left_out", "is not true or false");
+      }
+      r.left_out = in["left_out"].get<bool>();
+    }
+    if (in.contains("seeds_failed")) {
+      r.seeds_failed = Unsigned(in, "seeds_failed", where);
+    } else if (r.verdict == Verdict::kFail) {
+      r.seeds_failed = 1;
+    }
+    const nlohmann::json& failures = Array(in, "failures", where);
+    for (std::size_t i = 0; i < failures.size(); ++i) {
+      const std::string at = where + ".failures[" + std::to_string(i) + "]";
+      const nlohmann::json& f = failures[i];
+      Object(f, at);
+      Counterexample e;
+      e.source = String(f, "source", at);
+      e.program = String(f, "case", at);
+      e.violation = String(f, "violation", at);
+      e.details = String(f, "details", at);
+      e.replay = String(f, "replay", at);
+      if (f.contains("timeline")) {
+        std::string error;
+        e.timeline = TimelineFromJson(f["timeline"].dump(), &error);
+        if (!e.timeline) Fail(at + ".timeline", error);
+      }
+      if (f.contains("trace")) e.trace = String(f, "trace", at);
+      r.failures.push_back(std::move(e));
+    }
+    return r;
+  }
+
+  [[noreturn]] static void Fail(const std::string& where,
+                                const std::string& what) {
+    throw std::runtime_error(where + ": " + what);
+  }
+  static std::string Join(const std::string& where, const char* key) {
+    return where.empty() ? std::string(key) : where + "." + key;
+  }
+  static void Object(const nlohmann::json& in, const std::string& where) {
+    if (!in.is_object()) Fail(where, "is not a JSON object");
+  }
+  static const nlohmann::json& Field(const nlohmann::json& in, const char* key,
+                                     const std::string& where) {
+    if (!in.contains(key)) Fail(Join(where, key), "missing");
+    return in[key];
+  }
+  static std::string String(const nlohmann::json& in, const char* key,
+                            const std::string& where) {
+    const nlohmann::json& v = Field(in, key, where);
+    if (!v.is_string()) Fail(Join(where, key), "is not a string");
+    return v.get<std::string>();
+  }
+  static std::uint64_t Unsigned(const nlohmann::json& in, const char* key,
+                                const std::string& where) {
+    const nlohmann::json& v = Field(in, key, where);
+    if (!v.is_number_unsigned()) {
+      Fail(Join(where, key), "is not a number >= 0");
+    }
+    return v.get<std::uint64_t>();
+  }
+  static int Int(const nlohmann::json& in, const char* key,
+                 const std::string& where) {
+    const std::uint64_t v = Unsigned(in, key, where);
+    if (v > static_cast<std::uint64_t>(INT_MAX)) {
+      Fail(Join(where, key), "is too large");
+    }
+    return static_cast<int>(v);
+  }
+  static const nlohmann::json& Array(const nlohmann::json& in, const char* key,
+                                     const std::string& where) {
+    const nlohmann::json& v = Field(in, key, where);
+    if (!v.is_array()) Fail(Join(where, key), "is not a list");
+    return v;
+  }
+};
+
+}  // namespace
+
+std::variant<Certificate, std::string> CertificateFromJson(
+    std::string_view text) {
+  nlohmann::json in;
+  try {
+    in = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    return std::string("not JSON: ") + e.what();
+  }
+  try {
+    return CertificateReader().Read(in);
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
 }
 
 }  // namespace flowcheck::conformance

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "conformance/certificate.h"
 
@@ -35,6 +36,18 @@ std::optional<ReportFormat> ParseReportFormat(std::string_view name);
 
 // The certificate in `format`. Never fails.
 std::string RenderReport(const Certificate& certificate, ReportFormat format);
+
+// The inverse of the json format: a Certificate read back from `text`
+// (flowcheck merge, flowcheck replay). Fields added after schema version 1
+// began (seeds, left_out, seeds_failed, timelines) may be missing. Returns
+// the certificate, or a sentence naming the first thing wrong and where
+// ("clauses[3].verdict: 'PAS' is not a verdict").
+std::variant<Certificate, std::string> CertificateFromJson(
+    std::string_view text);
+
+// "seed 7", "seeds 1..100000 (100000 seeds)", "seeds 1..8, 17 (9 seeds)",
+// "no seeds".
+std::string SeedsText(const Certificate& certificate);
 
 // "seed 1, 100 property programs, 19 scenarios, evidence ..., 3.2 s".
 std::string ReportHeaderLine(const Certificate& certificate);

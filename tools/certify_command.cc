@@ -1,8 +1,11 @@
 #include "tools/certify_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <variant>
@@ -16,6 +19,7 @@
 #include "conformance/report.h"
 #include "conformance/scenarios.h"
 #include "conformance/sim_subject.h"
+#include "conformance/sweep.h"
 #include "sim/fault_plan_text.h"
 #include "sim/units.h"
 #include "tools/flags.h"
@@ -55,6 +59,13 @@ flags (a value follows '=' or comes as the next argument: --flow sim):
                     TCP-LISTEN:{listen},bind=127.0.0.1,reuseaddr
                     TCP:127.0.0.1:{upstream}'
   --seed=N          seed of the programs and scenarios (default 1)
+  --seeds=A..B      a sweep: one whole certification per seed from A to
+                    B, merged into one certificate; progress on stderr
+                    (one updating line on a terminal, a line every 10 s
+                    otherwise). Each failure's replay line names its seed
+  --shard=K/N       with --seeds: only the K-th of N equal slices of the
+                    range (K from 1); the N shards cover every seed once,
+                    and 'flowcheck merge' combines their JSON certificates
   --programs=N      property programs that must pass (default 100)
   --only=A,B,...    run only these parts: programs, observations, or
                     scenario ids (--list shows them)
@@ -149,6 +160,7 @@ int Usage(std::ostream& err, const std::string& message) {
 constexpr FlagSpec kFlags[] = {
     {"--flow", true},        {"--driver", true},
     {"--relay", true},       {"--seed", true},
+    {"--seeds", true},       {"--shard", true},
     {"--programs", true},    {"--only", true},
     {"--format", true},      {"--output", true},
     {"--plan", true},        {"--mutant", true},
@@ -190,6 +202,9 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
   std::string output;
   std::string mutant_name;
   std::optional<std::string> plan_text;
+  std::optional<conformance::SeedRange> seeds;
+  std::optional<conformance::Shard> shard;
+  bool seed_given = false;
   bool quiet = false;
   bool stats = false;
   bool kill_matrix = false;
@@ -233,6 +248,19 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
                 value + "'");
       }
       options.seed = number;
+      seed_given = true;
+    } else if (name == "--seeds") {
+      auto range = conformance::ParseSeedRange(value);
+      if (auto* error = std::get_if<std::string>(&range)) {
+        return Usage(err, "--seeds: " + *error);
+      }
+      seeds = std::get<conformance::SeedRange>(range);
+    } else if (name == "--shard") {
+      auto parsed_shard = conformance::ParseShard(value);
+      if (auto* error = std::get_if<std::string>(&parsed_shard)) {
+        return Usage(err, "--shard: " + *error);
+      }
+      shard = std::get<conformance::Shard>(parsed_shard);
     } else if (name == "--programs") {
       if (!ParseWholeNumber(value, 1000000, number) || number == 0) {
         return Usage(
@@ -366,6 +394,19 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
                  "--mutant=" +
                      mutant_name);
   }
+  if (seeds && seed_given) {
+    return Usage(err,
+                 "--seed and --seeds cannot be combined: --seed=N runs one "
+                 "seed, --seeds=A..B a sweep");
+  }
+  if (shard && !seeds) {
+    return Usage(err, "--shard splits a sweep: give --seeds=A..B as well");
+  }
+  if (seeds && kill_matrix) {
+    return Usage(err,
+                 "--mutants runs one seed per mutant; it cannot be combined "
+                 "with --seeds");
+  }
   if (kill_matrix && stats) {
     return Usage(err,
                  "--stats describes one certificate; it cannot be combined "
@@ -414,6 +455,8 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
   request.quiet = quiet;
   request.stats = stats;
   request.kill_matrix = kill_matrix;
+  request.seeds = seeds;
+  request.shard = shard.value_or(conformance::Shard{});
   for (const FlowUnderTest& flow : flows) {
     conformance::CertifyOptions flow_options = options;
     flow_options.replay_prefix = catalog.replay_prefix;
@@ -443,6 +486,61 @@ std::variant<CertifyRequest, int> ParseCertifyArgs(
   }
   return request;
 }
+
+namespace {
+
+// `prepared` over the request's seeds (its shard of them), with progress
+// on `err` unless quiet.
+conformance::Certificate RunSweep(const CertifyRequest& request,
+                                  PreparedFlow& prepared, std::ostream& err) {
+  const std::string& name = prepared.display_name;
+  const conformance::SeedRange& all = *request.seeds;
+  const std::optional<conformance::SeedRange> slice =
+      conformance::ShardSlice(all, request.shard);
+  const std::string shard_text =
+      request.shard.total > 1
+          ? "shard " + std::to_string(request.shard.index + 1) + " of " +
+                std::to_string(request.shard.total)
+          : std::string();
+  if (!slice) {
+    const std::string why = shard_text + " was given no seed (" +
+                            std::to_string(request.shard.total) +
+                            " shards for " + std::to_string(all.size()) +
+                            " seeds)";
+    err << "[" << name << "] " << why << "\n";
+    return conformance::NoSeedsCertificate(prepared.flow, why);
+  }
+  conformance::CertifyOptions options = prepared.options;
+  options.progress = nullptr;  // one line per seed instead
+  const bool quiet = request.quiet;
+  const bool terminal = &err == &std::cerr && isatty(STDERR_FILENO) == 1;
+  if (!quiet) {
+    err << "[" << name << "] sweeping seeds "
+        << conformance::FormatSeedRange(*slice)
+        << (shard_text.empty() ? ""
+                               : " (" + shard_text + " over seeds " +
+                                     conformance::FormatSeedRange(all) + ")")
+        << "\n";
+  }
+  double last_line = 0;
+  const auto on_seed = [&](const conformance::SweepProgress& progress) {
+    if (quiet) return;
+    const bool done = progress.seeds_done == progress.seeds_total;
+    if (terminal) {
+      err << "\r\033[K[" << name << "] "
+          << conformance::FormatSweepProgress(progress) << (done ? "\n" : "");
+      err.flush();
+    } else if (done || progress.seconds - last_line >= 10) {
+      last_line = progress.seconds;
+      err << "[" << name << "] " << conformance::FormatSweepProgress(progress)
+          << "\n";
+      err.flush();
+    }
+  };
+  return conformance::Sweep(prepared.flow, options, *slice, on_seed);
+}
+
+}  // namespace
 
 int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
                std::ostream& err, const FlowCatalog& catalog) {
@@ -478,7 +576,8 @@ int RunCertify(const std::vector<std::string_view>& args, std::ostream& out,
       report = conformance::RenderKillMatrix(matrix, request.format);
     } else {
       conformance::Certificate certificate =
-          conformance::Certify(named, flow_options);
+          request.seeds ? RunSweep(request, prepared, err)
+                        : conformance::Certify(named, flow_options);
       certificate.flow = name;
       passed = certificate.passed();
       if (request.stats) {

@@ -3,6 +3,7 @@
 #ifndef FLOWCHECK_TOOLS_CERTIFY_COMMAND_H_
 #define FLOWCHECK_TOOLS_CERTIFY_COMMAND_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "conformance/certify.h"
 #include "conformance/report.h"
 #include "conformance/subject.h"
+#include "conformance/sweep.h"
 
 namespace flowcheck::tools {
 
@@ -58,6 +60,9 @@ struct CertifyRequest {
   bool quiet = false;
   bool stats = false;
   bool kill_matrix = false;
+  // --seeds: a sweep over these seeds (their --shard slice), merged.
+  std::optional<conformance::SeedRange> seeds;
+  conformance::Shard shard;  // --shard; {0, 1}: the whole range
 };
 
 // Parses `args` as `flowcheck certify` takes them, builds the flows (a

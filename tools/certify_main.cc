@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tools/certify_command.h"
+#include "tools/merge_command.h"
 #include "tools/replay_command.h"
 #include "tools/shell_words.h"
 
@@ -78,7 +79,9 @@ int CertifyMain(int argc, char** argv,
       }() +
       "\ncommands:\n"
       "  certify   certify them, clause by clause ('certify --help')\n"
-      "  replay    re-run one case of a certificate ('replay --help')\n";
+      "  replay    re-run one case of a certificate ('replay --help')\n"
+      "  merge     combine the JSON certificates of a sweep's shards\n"
+      "            ('merge --help')\n";
   if (args.empty()) {
     std::cerr << usage;
     return kExitUsage;
@@ -93,8 +96,9 @@ int CertifyMain(int argc, char** argv,
     return RunCertify(args, std::cout, std::cerr, catalog);
   if (command == "replay")
     return RunReplay(args, std::cout, std::cerr, catalog);
+  if (command == "merge") return RunMerge(args, std::cout, std::cerr);
   std::cerr << program << ": unknown command '" << command
-            << "'; the commands are certify and replay (--help)\n";
+            << "'; the commands are certify, replay and merge (--help)\n";
   return kExitUsage;
 }
 

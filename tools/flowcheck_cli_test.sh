@@ -149,5 +149,50 @@ else
   fail certify-output-error-exit-3 "exit $status, wanted 3; output:" "$out"
 fi
 
+# Sweeps: shards of a sweep, merged, are the sweep run whole.
+sweep=(certify --flow=sim --seeds=1..7 --programs=3 --only=programs,C4.close-waits-for-peer --format=json --quiet)
+for k in 1 2 3; do
+  "$bin" "${sweep[@]}" --shard=$k/3 --output="$out_dir/shard$k.json" || fail "sweep-shard-$k" "exit $?"
+done
+"$bin" "${sweep[@]}" --output="$out_dir/whole.json"
+without_time() { grep -v '"seconds"' "$1"; }
+"$bin" merge --format=json "$out_dir/shard3.json" "$out_dir/shard1.json" "$out_dir/shard2.json" >"$out_dir/merged.json"
+status=$?
+if [ "$status" -eq 0 ] && diff <(without_time "$out_dir/whole.json") <(without_time "$out_dir/merged.json") >/dev/null &&
+   grep -q '"seeds": \[' "$out_dir/merged.json"; then
+  pass "merged shards are the whole sweep"
+else
+  fail "merge" "exit $status or merged != whole" "$(diff <(without_time "$out_dir/whole.json") <(without_time "$out_dir/merged.json") | head -20)"
+fi
+out=$("$bin" merge "$out_dir/shard1.json" "$out_dir/merged.json" 2>&1)
+status=$?
+if [ "$status" -eq 2 ] && grep -q "seed 1 is in '$out_dir/shard1.json' (seeds 1..2) and in '$out_dir/merged.json' (seeds 1..7)" <<<"$out"; then
+  pass "a seed given twice is refused, naming the files"
+else
+  fail "merge twice" "exit $status" "$out"
+fi
+echo '{"schema": "flowcheck.certificate/1"}' >"$out_dir/broken.json"
+expect merge-broken 2 "'$out_dir/broken.json' is not a flowcheck certificate in JSON (flow: missing)" -- merge "$out_dir/shard1.json" "$out_dir/broken.json"
+expect merge-missing 2 "cannot read '$out_dir/nope.json'" -- merge "$out_dir/nope.json"
+expect merge-none 2 "no certificates given" -- merge --format=json
+expect merge-help 0 "Combines JSON certificates of one flow" -- merge --help
+refused sweep-bad-range "--seeds: '5..1' is empty" -- --flow=sim --seeds=5..1
+refused sweep-bad-shard "--shard: '4/3' is not a shard" -- --flow=sim --seeds=1..9 --shard=4/3
+refused sweep-shard-without-seeds "--shard splits a sweep" -- --flow=sim --shard=1/2
+refused sweep-seed-and-seeds "--seed and --seeds cannot be combined" -- --flow=sim --seed=3 --seeds=1..9
+out=$("$bin" certify --flow=sim --seeds=1..2 --shard=1/3 --programs=1 2>&1)
+status=$?
+if [ "$status" -eq 0 ] && grep -q "shard 1 of 3 was given no seed (3 shards for 2 seeds)" <<<"$out"; then
+  pass "an empty shard says so"
+else
+  fail "empty shard" "exit $status" "$out"
+fi
+out=$("$bin" certify --flow=sim --seeds=1..3 --programs=2 --only=programs 2>&1 >/dev/null)
+if grep -q "^\[sim\] seeds 3/3 (100%), .* seeds/s, 0 failing" <<<"$out"; then
+  pass "a sweep shows its progress"
+else
+  fail "sweep progress" "no progress line" "$out"
+fi
+
 echo "$((total - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

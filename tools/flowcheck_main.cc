@@ -2,6 +2,7 @@
 //
 //   flowcheck certify [flags]       (tools/certify_command.h)
 //   flowcheck replay LINE|CERT.json (tools/replay_command.h)
+//   flowcheck merge CERT.json...    (tools/merge_command.h)
 //   flowcheck demo [--seed=N] [--verbose]
 //   flowcheck --help
 //
@@ -24,6 +25,7 @@
 #include "tools/certify_command.h"
 #include "tools/demo.h"
 #include "tools/flags.h"
+#include "tools/merge_command.h"
 #include "tools/replay_command.h"
 
 namespace {
@@ -42,6 +44,9 @@ commands:
             a JSON certificate (--case=N): the history as text, with
             --html a space-time diagram, with --trace the scheduling trace
             ('flowcheck replay --help')
+  merge     combine the JSON certificates of a sweep's shards
+            (certify --seeds=A..B --shard=K/N) into one certificate
+            ('flowcheck merge --help')
   demo      generate a legal conversation from a seed, show the history
             checker accepting it, then break it in ten ways and show the
             contract clause the checker names for each
@@ -122,6 +127,9 @@ int main(int argc, char** argv) {
   }
   if (command == "replay") {
     return flowcheck::tools::RunReplay(args, std::cout, std::cerr);
+  }
+  if (command == "merge") {
+    return flowcheck::tools::RunMerge(args, std::cout, std::cerr);
   }
   return UsageError("", "unknown command '" + std::string(command) + "'");
 }

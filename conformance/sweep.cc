@@ -1,0 +1,343 @@
+#include "conformance/sweep.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <utility>
+
+#include "flow/check.h"
+
+namespace flowcheck::conformance {
+namespace {
+
+// What a merge keeps of each list (the first few, as Certify does).
+constexpr std::size_t kFailuresKept = 3;
+constexpr std::size_t kCrashesKept = 20;
+constexpr std::size_t kObservationsKept = 50;
+
+std::optional<std::uint64_t> ParseUnsigned(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::uint64_t SeedCount(const std::vector<SeedRange>& seeds) {
+  std::uint64_t total = 0;
+  for (const SeedRange& range : seeds) total += range.size();
+  return total;
+}
+
+std::string Duration(double seconds) {
+  char text[32];
+  const auto whole = static_cast<long long>(seconds + 0.5);
+  if (whole >= 3600) {
+    std::snprintf(text, sizeof text, "%lldh%02lldm", whole / 3600,
+                  (whole / 60) % 60);
+  } else if (whole >= 60) {
+    std::snprintf(text, sizeof text, "%lldm%02llds", whole / 60, whole % 60);
+  } else {
+    std::snprintf(text, sizeof text, "%llds", whole);
+  }
+  return text;
+}
+
+// The merged verdict and note of one clause over `parts` (those with seeds).
+void MergeClause(const std::vector<const ClauseResult*>& parts,
+                 std::uint64_t seeds, Evidence evidence,
+                 const Coverage& coverage, ClauseResult& out) {
+  bool fail = false, crash = false, pass = false, reached = false;
+  bool all_left_out = !parts.empty();
+  const ClauseResult* crash_note = nullptr;
+  const ClauseResult* not_reached_note = nullptr;
+  const ClauseResult* not_applicable_note = nullptr;
+  for (const ClauseResult* part : parts) {
+    out.programs += part->programs;
+    out.scenarios += part->scenarios;
+    out.seeds_failed += part->seeds_failed;
+    for (const Counterexample& e : part->failures) {
+      if (out.failures.size() < kFailuresKept) out.failures.push_back(e);
+    }
+    all_left_out = all_left_out && part->left_out;
+    switch (part->verdict) {
+      case Verdict::kFail:
+        fail = true;
+        break;
+      case Verdict::kCrash:
+        crash = true;
+        if (!crash_note) crash_note = part;
+        break;
+      case Verdict::kPass:
+        pass = true;
+        break;
+      case Verdict::kNotReached:
+        reached = true;
+        if (!not_reached_note ||
+            (not_reached_note->left_out && !part->left_out))
+          not_reached_note = part;
+        break;
+      case Verdict::kNotApplicable:
+        if (!not_applicable_note) not_applicable_note = part;
+        break;
+    }
+  }
+  const std::string over = " over " + std::to_string(seeds) + " seeds";
+  if (fail) {
+    out.verdict = Verdict::kFail;
+    out.note = "failed in " + std::to_string(out.seeds_failed) + " of " +
+               std::to_string(seeds) + " seeds";
+  } else if (crash) {
+    out.verdict = Verdict::kCrash;
+    out.note = crash_note->note;
+  } else if (pass) {
+    out.verdict = Verdict::kPass;
+    out.note = std::to_string(out.programs) + " programs, " +
+               std::to_string(out.scenarios) + " scenarios" + over +
+               "; evidence " + std::string(EvidenceName(evidence));
+  } else if (reached) {
+    out.verdict = Verdict::kNotReached;
+    out.left_out = all_left_out;
+    // Notes are computed from the merged numbers (or taken whole), never
+    // appended to, so any order of merging gives the same certificate.
+    const std::optional<CoverageClass> shown_by = ClassThatReaches(out.clause);
+    if (all_left_out) {
+      out.note = "left out of this run by --only";
+    } else if (shown_by && out.scenarios == 0 && coverage.programs > 0 &&
+               coverage.count(*shown_by) == 0) {
+      out.note =
+          "0 of " + std::to_string(coverage.programs) +
+          " programs reached it (" +
+          std::string(
+              CoverageClasses()[static_cast<int>(*shown_by)].description) +
+          ") and no scenario for it ran" + over;
+    } else {
+      out.note = not_reached_note->note;
+    }
+  } else if (not_applicable_note) {
+    out.verdict = Verdict::kNotApplicable;
+    out.note = not_applicable_note->note;
+  } else {
+    out.verdict = Verdict::kNotReached;
+    out.note = "no seed was run";
+  }
+}
+
+}  // namespace
+
+std::variant<SeedRange, std::string> ParseSeedRange(std::string_view text) {
+  const std::size_t dots = text.find("..");
+  const std::string_view first_text = text.substr(0, dots);
+  const std::optional<std::uint64_t> first = ParseUnsigned(first_text);
+  if (!first) {
+    return "'" + std::string(text) +
+           "' is not a seed range: give FIRST..LAST (e.g. 1..100000) or one "
+           "seed";
+  }
+  if (dots == std::string_view::npos) return SeedRange{*first, *first};
+  const std::optional<std::uint64_t> last =
+      ParseUnsigned(text.substr(dots + 2));
+  if (!last) {
+    return "'" + std::string(text) +
+           "' is not a seed range: after '..' comes the last seed";
+  }
+  if (*last < *first) {
+    return "'" + std::string(text) + "' is empty: the last seed comes first";
+  }
+  return SeedRange{*first, *last};
+}
+
+std::variant<Shard, std::string> ParseShard(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  const std::optional<std::uint64_t> number =
+      ParseUnsigned(text.substr(0, slash));
+  const std::optional<std::uint64_t> total =
+      slash == std::string_view::npos ? std::nullopt
+                                      : ParseUnsigned(text.substr(slash + 1));
+  if (!number || !total) {
+    return "'" + std::string(text) +
+           "' is not a shard: give K/N, the K-th of N shards (1 <= K <= N)";
+  }
+  if (*total == 0 || *number == 0 || *number > *total) {
+    return "'" + std::string(text) +
+           "' is not a shard: K/N needs 1 <= K <= N (shards count from 1)";
+  }
+  return Shard{*number - 1, *total};
+}
+
+std::optional<SeedRange> ShardSlice(const SeedRange& all, const Shard& shard) {
+  FLOWCHECK_CHECK(shard.total > 0 && shard.index < shard.total,
+                  "ShardSlice: the index must be below the total");
+  // Slice k is [k * size / n, (k + 1) * size / n) of the range's offsets,
+  // computed in 128 bits so that no range overflows.
+  const unsigned __int128 size = all.size();
+  const auto begin =
+      static_cast<std::uint64_t>(size * shard.index / shard.total);
+  const auto end =
+      static_cast<std::uint64_t>(size * (shard.index + 1) / shard.total);
+  if (begin == end) return std::nullopt;
+  return SeedRange{all.first + begin, all.first + end - 1};
+}
+
+Certificate NoSeedsCertificate(const FlowUnderTest& flow,
+                               const std::string& why) {
+  Certificate c;
+  c.flow = flow.name;
+  c.description = flow.description;
+  c.evidence = Evidence::kNone;
+  for (Clause clause : kAllClauses) {
+    ClauseResult r;
+    r.clause = clause;
+    r.verdict = Verdict::kNotReached;
+    r.note = why;
+    c.clauses.push_back(std::move(r));
+  }
+  return c;
+}
+
+std::variant<Certificate, std::string> MergeCertificates(
+    const std::vector<Certificate>& parts) {
+  if (parts.empty()) return std::string("no certificates to merge");
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].flow != parts[0].flow) {
+      return "certificate " + std::to_string(i + 1) + " is of flow '" +
+             parts[i].flow + "', certificate 1 of '" + parts[0].flow +
+             "': a merge combines certificates of one flow";
+    }
+  }
+  // Every seed at most once.
+  std::vector<std::pair<SeedRange, std::size_t>> ranges;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    for (const SeedRange& range : parts[i].seeds) ranges.push_back({range, i});
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const auto& x, const auto& y) {
+    return x.first.first < y.first.first;
+  });
+  for (std::size_t i = 1; i < ranges.size(); ++i) {
+    if (ranges[i].first.first <= ranges[i - 1].first.last) {
+      return "seed " + std::to_string(ranges[i].first.first) +
+             " is in certificate " + std::to_string(ranges[i - 1].second + 1) +
+             " (seeds " + FormatSeedRange(ranges[i - 1].first) +
+             ") and in certificate " + std::to_string(ranges[i].second + 1) +
+             " (seeds " + FormatSeedRange(ranges[i].first) +
+             "): a shard given twice would count twice";
+    }
+  }
+  Certificate merged;
+  merged.flow = parts[0].flow;
+  merged.description = parts[0].description;
+  for (const auto& [range, part] : ranges) {
+    if (!merged.seeds.empty() && merged.seeds.back().last != UINT64_MAX &&
+        merged.seeds.back().last + 1 == range.first) {
+      merged.seeds.back().last = range.last;
+    } else {
+      merged.seeds.push_back(range);
+    }
+  }
+  merged.seed = merged.seeds.empty() ? parts[0].seed : merged.seeds[0].first;
+  std::optional<Evidence> evidence;
+  std::vector<const Certificate*> with_seeds;
+  for (const Certificate& part : parts) {
+    merged.seconds += part.seconds;
+    if (part.seeds.empty()) continue;
+    with_seeds.push_back(&part);
+    evidence = evidence ? Weaker(*evidence, part.evidence) : part.evidence;
+    merged.programs_run += part.programs_run;
+    merged.scenarios_run += part.scenarios_run;
+    merged.programs_cut_off += part.programs_cut_off;
+    merged.coverage.Add(part.coverage);
+    for (const Crash& crash : part.crashes) {
+      if (merged.crashes.size() < kCrashesKept) merged.crashes.push_back(crash);
+    }
+    for (const Observation& o : part.observations) {
+      const bool seen =
+          std::any_of(merged.observations.begin(), merged.observations.end(),
+                      [&o](const Observation& m) {
+                        return m.name == o.name && m.result == o.result;
+                      });
+      if (!seen && merged.observations.size() < kObservationsKept) {
+        merged.observations.push_back(o);
+      }
+    }
+  }
+  merged.evidence = evidence.value_or(Evidence::kNone);
+  if (with_seeds.empty()) {
+    merged.clauses = parts[0].clauses;
+    return merged;
+  }
+  const std::uint64_t seeds = SeedCount(merged.seeds);
+  for (std::size_t i = 0; i < std::size(kAllClauses); ++i) {
+    std::vector<const ClauseResult*> clause_parts;
+    for (const Certificate* part : with_seeds) {
+      if (part->clauses.size() != std::size(kAllClauses)) {
+        return std::string("a certificate without one result per clause");
+      }
+      clause_parts.push_back(&part->clauses[i]);
+    }
+    ClauseResult result;
+    result.clause = kAllClauses[i];
+    MergeClause(clause_parts, seeds, merged.evidence, merged.coverage, result);
+    merged.clauses.push_back(std::move(result));
+  }
+  return merged;
+}
+
+Certificate Sweep(const FlowUnderTest& flow, const CertifyOptions& options,
+                  const SeedRange& seeds,
+                  const std::function<void(const SweepProgress&)>& on_seed) {
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Certificate> total;
+  SweepProgress progress;
+  progress.seeds_total = seeds.size();
+  for (std::uint64_t seed = seeds.first;; ++seed) {
+    CertifyOptions one = options;
+    one.seed = seed;
+    Certificate certificate = Certify(flow, one);
+    progress.seeds_failed += certificate.passed() ? 0 : 1;
+    if (total) {
+      auto merged =
+          MergeCertificates({std::move(*total), std::move(certificate)});
+      // Two certificates of one flow over different seeds always merge.
+      FLOWCHECK_CHECK(std::holds_alternative<Certificate>(merged),
+                      "Sweep: a seed's certificate did not merge");
+      total = std::get<Certificate>(std::move(merged));
+    } else {
+      total = std::move(certificate);
+    }
+    ++progress.seeds_done;
+    progress.seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+    if (on_seed) on_seed(progress);
+    if (seed == seeds.last) break;
+  }
+  total->seconds = progress.seconds;
+  return std::move(*total);
+}
+
+std::string FormatSweepProgress(const SweepProgress& p) {
+  char rate[32] = "";
+  if (p.seconds > 0) {
+    std::snprintf(rate, sizeof rate, "%.1f seeds/s",
+                  static_cast<double>(p.seeds_done) / p.seconds);
+  }
+  const double percent = p.seeds_total == 0
+                             ? 100.0
+                             : 100.0 * static_cast<double>(p.seeds_done) /
+                                   static_cast<double>(p.seeds_total);
+  char share[16];
+  std::snprintf(share, sizeof share, "%.0f%%", percent);
+  std::string line = "seeds " + std::to_string(p.seeds_done) + "/" +
+                     std::to_string(p.seeds_total) + " (" + share + ")";
+  if (rate[0] != '\0') line += ", " + std::string(rate);
+  line += ", " + std::to_string(p.seeds_failed) + " failing";
+  if (p.seeds_done > 0 && p.seeds_done < p.seeds_total) {
+    const double left = p.seconds / static_cast<double>(p.seeds_done) *
+                        static_cast<double>(p.seeds_total - p.seeds_done);
+    line += ", about " + Duration(left) + " left";
+  }
+  return line;
+}
+
+}  // namespace flowcheck::conformance
