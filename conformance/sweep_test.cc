@@ -79,6 +79,30 @@ TEST(SweepTest, TheShardsOfASweepCoverEverySeedExactlyOnce) {
       ExpectExactCover(all, total);
     }
   }
+  // Parts of shards (flowcheck_sweep's parts = P, shard_count = N): each
+  // seed in exactly one shard of one part.
+  for (std::uint64_t size : {1, 7, 24, 100, 1001}) {
+    for (std::uint64_t parts : {1, 2, 3, 20}) {
+      for (std::uint64_t shards : {1, 2, 5, 50}) {
+        std::vector<int> seen(size, 0);
+        for (std::uint64_t p = 0; p < parts; ++p) {
+          const auto part = ShardSlice({1, size}, {p, parts});
+          if (!part) continue;
+          for (std::uint64_t k = 0; k < shards; ++k) {
+            if (auto slice = ShardSlice(*part, {k, shards})) {
+              for (std::uint64_t s = slice->first; s <= slice->last; ++s) {
+                ++seen[s - 1];
+              }
+            }
+          }
+        }
+        for (std::uint64_t s = 0; s < size; ++s) {
+          ASSERT_EQ(seen[s], 1) << "seed " << s + 1 << " of " << size << " in "
+                                << parts << " parts of " << shards;
+        }
+      }
+    }
+  }
   // Brute force over small ranges: each seed counted once.
   for (std::uint64_t size = 1; size <= 40; ++size) {
     for (std::uint64_t total = 1; total <= 45; ++total) {

@@ -1,6 +1,6 @@
 // tools/certify_main.h: flowcheck's command line for your own flows --
-// `certify`, `replay`, `--list`, every format and a replay line that works
-// for them -- in one call from your main().
+// `certify`, `replay`, `merge`, `--list`, every format and a replay line
+// that works for them -- in one call from your main().
 //
 //   // my_certify.cc
 //   #include "tools/certify_main.h"
@@ -20,9 +20,10 @@
 // --help`); --flow names your flows, and replay lines name this binary:
 // "bazel run //my:my_certify -- certify --flow=myflow --seed=1 --only=..."
 // under the macro (it passes its own label as the first argument,
-// --replay-prefix=...), else the binary's path. --driver and --relay work
-// as in flowcheck; --plan does not (it shapes flowcheck's own simulated
-// flow: give your factory a sim::FaultPlan instead). Flow names must be
+// --replay-prefix=...), else the binary's path. --driver, --relay,
+// --seeds/--shard (sweeps) and `merge` work as in flowcheck; --plan works
+// for the flows that declare FlowUnderTest::under_plan (a flow over the
+// simulated links, as examples/tls's tls-over-sim). Flow names must be
 // letters, digits, '.', '_' and '-' (they go into replay lines and file
 // names), unique and not "all"; otherwise CertifyMain says so and returns
 // 2.

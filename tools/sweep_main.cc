@@ -61,8 +61,11 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
 
   std::string seeds_text = "1..100";
   std::string programs_text = "10";
+  std::string part_text = "1/1";
   for (std::string_view arg : args) {
-    if (arg.rfind("--sweep-seeds=", 0) == 0) {
+    if (arg.rfind("--sweep-part=", 0) == 0) {
+      part_text = std::string(arg.substr(13));
+    } else if (arg.rfind("--sweep-seeds=", 0) == 0) {
       seeds_text = std::string(arg.substr(14));
     } else if (arg.rfind("--sweep-programs=", 0) == 0) {
       programs_text = std::string(arg.substr(17));
@@ -80,6 +83,10 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
   if (auto* error = std::get_if<std::string>(&seeds)) {
     return Malformed("the seeds (FLOWCHECK_SEEDS or the rule's seeds): " +
                      *error);
+  }
+  auto part = conformance::ParseShard(part_text);
+  if (auto* error = std::get_if<std::string>(&part)) {
+    return Malformed("--sweep-part: " + *error);
   }
   std::uint64_t programs = 0;
   if (!ParseWholeNumber(programs_text, 1000000, programs) || programs == 0) {
@@ -105,19 +112,34 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
     std::ofstream(status, std::ios::app).flush();
   }
 
-  const conformance::SeedRange all = std::get<conformance::SeedRange>(seeds);
+  // The part's slice of the rule's seeds, then this shard's slice of that:
+  // over every part and shard, each seed exactly once.
+  const conformance::SeedRange rule_seeds =
+      std::get<conformance::SeedRange>(seeds);
+  const conformance::Shard the_part = std::get<conformance::Shard>(part);
+  const std::optional<conformance::SeedRange> part_seeds =
+      conformance::ShardSlice(rule_seeds, the_part);
+  const std::string part_name =
+      the_part.total > 1 ? "-part-" + std::to_string(the_part.index + 1) +
+                               "-of-" + std::to_string(the_part.total)
+                         : std::string();
   const std::string shard_text =
-      std::to_string(shard.index + 1) + " of " + std::to_string(shard.total);
+      std::to_string(shard.index + 1) + " of " + std::to_string(shard.total) +
+      (the_part.total > 1 ? " of part " + std::to_string(the_part.index + 1) +
+                                " of " + std::to_string(the_part.total)
+                          : std::string());
   conformance::CertifyOptions options;
   options.programs = static_cast<int>(programs);
   options.replay_prefix = replay_prefix + " certify";
+  const conformance::SeedRange all = part_seeds.value_or(rule_seeds);
   const std::optional<conformance::SeedRange> slice =
-      conformance::ShardSlice(all, shard);
+      part_seeds ? conformance::ShardSlice(all, shard) : std::nullopt;
   conformance::Certificate certificate;
   if (!slice) {
     const std::string why = "shard " + shard_text + " was given no seed (" +
-                            std::to_string(shard.total) + " shards for " +
-                            std::to_string(all.size()) + " seeds)";
+                            std::to_string(shard.total * the_part.total) +
+                            " shards for " + std::to_string(rule_seeds.size()) +
+                            " seeds)";
     std::cerr << why << "\n";
     certificate = conformance::NoSeedsCertificate(flow, why);
   } else {
@@ -142,9 +164,9 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
                                          conformance::ReportFormat::kTable);
   std::cout.flush();
   if (std::string dir = Env("TEST_UNDECLARED_OUTPUTS_DIR"); !dir.empty()) {
-    const std::string path = dir + "/sweep-" + flow.name + "-shard-" +
-                             std::to_string(shard.index + 1) + "-of-" +
-                             std::to_string(shard.total) + ".json";
+    const std::string path = dir + "/sweep-" + flow.name + part_name +
+                             "-shard-" + std::to_string(shard.index + 1) +
+                             "-of-" + std::to_string(shard.total) + ".json";
     if (auto error = WriteFileAtomically(
             path, conformance::RenderReport(
                       certificate, conformance::ReportFormat::kJson))) {

@@ -1,0 +1,99 @@
+#!/bin/bash -eu
+# fuzz/build.sh: builds every flowcheck fuzz target the way OSS-Fuzz and
+# ClusterFuzzLite build a project (https://google.github.io/oss-fuzz/
+# getting-started/new-project-guide/): from the standard variables, with
+# no Bazel, and puts beside each binary in $OUT its seed corpus
+# (<target>_seed_corpus.zip), its dictionary (<target>.dict) and its
+# libFuzzer options (<target>.options).
+#
+#   CC, CXX                  the compilers (clang)
+#   CFLAGS, CXXFLAGS         sanitizer and coverage flags (e.g.
+#                            -fsanitize=address,fuzzer-no-link)
+#   LIB_FUZZING_ENGINE       what links the engine (e.g. -fsanitize=fuzzer)
+#   OUT                      where binaries and their files go
+#   WORK                     scratch space (default: a temporary directory)
+#
+# Run from anywhere; it builds the tree it lives in. The libraries come
+# from the system (Debian/Ubuntu: librapidcheck-dev, libasio-dev,
+# nlohmann-json3-dev). .clusterfuzzlite/ runs it in Docker; .ci/run runs
+# it here with OSS-Fuzz's variables and runs each binary on its corpus.
+#
+# The sources below are the union of what //fuzz's targets depend on
+# (bazel query 'kind("source file", deps(//fuzz:<target>))'); a source a
+# fuzzer needs and this list lacks fails the link, loudly.
+
+for variable in CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE OUT; do
+  if [ -z "${!variable+set}" ]; then
+    echo "fuzz/build.sh: \$$variable is not set (OSS-Fuzz sets CC, CXX," \
+      "CFLAGS, CXXFLAGS, LIB_FUZZING_ENGINE and OUT; see the header)" >&2
+    exit 2
+  fi
+done
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$OUT" "$work/obj"
+
+targets=(
+  sim_vs_model_fuzzer
+  sim_flow_fuzzer
+  socketpair_flow_fuzzer
+  fault_plan_parser_fuzzer
+  history_checker_fuzzer
+)
+library=(
+  flow/buffer.cc flow/check.cc flow/flow.cc flow/result.cc flow/runtime.cc
+  model/checker.cc model/clause.cc model/connection_model.cc
+  model/history.cc model/history_gen.cc model/recorder.cc
+  sim/connection.cc sim/fault_plan.cc sim/fault_plan_text.cc sim/faults.cc
+  sim/link.cc sim/random.cc sim/scheduler.cc sim/trace.cc sim/units.cc
+  sim/wait_list.cc
+  flows/asio_runtime.cc flows/pairs.cc flows/stream_flow.cc
+  conformance/builtin.cc conformance/isolate.cc conformance/program.cc
+  conformance/real_subject.cc conformance/sim_subject.cc
+  conformance/subject.cc
+  fuzz/finding.cc fuzz/flow_case.cc fuzz/flow_fuzzer.cc
+)
+
+# C++20 (coroutines) on top of whatever the fuzzing infrastructure asks.
+cxxflags="$CXXFLAGS -std=c++20 -I$root -DASIO_STANDALONE -DASIO_NO_DEPRECATED"
+echo "fuzz/build.sh: compiling ${#library[@]} sources with $CXX"
+printf '%s\n' "${library[@]}" |
+  xargs -P "$(nproc)" -I{} sh -c \
+    'src="$1"; obj="$2/obj/$(echo "$src" | tr / _).o"
+     $3 $4 -c "$5/$src" -o "$obj" || { echo "fuzz/build.sh: $src failed" >&2; exit 255; }' \
+    _ {} "$work" "$CXX" "$cxxflags" "$root"
+rm -f "$work/libflowcheck.a"
+ar rcs "$work/libflowcheck.a" "$work"/obj/*.o
+
+# A zip of a directory's files (zip if installed, else Python's zipfile).
+zip_dir() {  # zip_dir ZIP DIR
+  rm -f "$1"
+  if command -v zip >/dev/null 2>&1; then
+    (cd "$2" && zip -q -r "$1" .)
+  else
+    python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    for name in sorted(os.listdir(sys.argv[2])):
+        z.write(os.path.join(sys.argv[2], name), name)
+PY
+  fi
+}
+
+for target in "${targets[@]}"; do
+  echo "fuzz/build.sh: $target"
+  # shellcheck disable=SC2086  # the flags are lists of words
+  $CXX $cxxflags "$root/fuzz/$target.cc" "$work/libflowcheck.a" \
+    $LIB_FUZZING_ENGINE -lrapidcheck -pthread -o "$OUT/$target"
+  corpus="$root/fuzz/corpus/$target"
+  # socketpair_flow_fuzzer reads the simulated flow's inputs.
+  [ "$target" = socketpair_flow_fuzzer ] && corpus="$root/fuzz/corpus/sim_flow_fuzzer"
+  zip_dir "$OUT/${target}_seed_corpus.zip" "$corpus"
+  options="[libfuzzer]\ntimeout = 10\n"
+  if [ -f "$root/fuzz/$target.dict" ]; then
+    cp "$root/fuzz/$target.dict" "$OUT/$target.dict"
+    options="${options}dict = $target.dict\n"
+  fi
+  printf "$options" >"$OUT/$target.options"
+done
+echo "fuzz/build.sh: ${#targets[@]} fuzzers in $OUT"
