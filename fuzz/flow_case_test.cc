@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -129,6 +130,64 @@ TEST(FlowFuzzerTest, CatchesMutantsOfTheSimulatedFlow) {
     }
     EXPECT_TRUE(caught) << "mutant " << name << " was not caught";
   }
+}
+
+// A world whose runs do not follow from the seed: each pair gets the next
+// seed of a counter.
+FlowFuzzTarget NonDeterministicTarget(std::uint32_t every) {
+  auto counter = std::make_shared<std::uint64_t>(0);
+  return FlowFuzzTarget{
+      .name = "non-deterministic",
+      .plan_source = PlanSource::kDecoded,
+      .make =
+          [counter](std::uint64_t seed, const sim::FaultPlan& plan) {
+            return conformance::MakeSimSubject(seed + ++*counter, plan);
+          },
+      .determinism_every = every};
+}
+
+TEST(FlowFuzzerTest, DeterminismIsCheckedOnASampleDecidedByTheInput) {
+  const FlowFuzzTarget every = NonDeterministicTarget(1);
+  const FlowFuzzTarget sampled = NonDeterministicTarget(8);
+  int caught_every = 0;
+  int caught_sampled = 0;
+  for (std::uint64_t seed = 1; seed <= 64; ++seed) {
+    FlowCase flow_case = Example();
+    flow_case.program.seed = seed;
+    const auto finding = CheckFlowCase(every, flow_case);
+    if (finding) {
+      ++caught_every;
+      EXPECT_NE(finding->find("non-deterministic replay"), std::string::npos)
+          << *finding;
+    }
+    const bool first = CheckFlowCase(sampled, flow_case).has_value();
+    // The same input is sampled (or not) every time.
+    EXPECT_EQ(CheckFlowCase(sampled, flow_case).has_value(), first) << seed;
+    caught_sampled += first;
+  }
+  EXPECT_GE(caught_every, 60);
+  EXPECT_GT(caught_sampled, 0);
+  EXPECT_LT(caught_sampled, 32);
+}
+
+TEST(FlowFuzzerTest, AFindingIsAlwaysRunTwice) {
+  const conformance::Mutant* mutant = conformance::FindMutant("flip-byte");
+  ASSERT_NE(mutant, nullptr);
+  FlowFuzzTarget target = FlowFuzzTargetFor(
+      "flip-byte",
+      conformance::Mutate(conformance::SimFlowUnderTest(false), *mutant));
+  target.determinism_every = 1000000;  // no sampled re-runs
+  std::optional<std::string> finding;
+  for (std::uint64_t seed = 1; seed <= 40 && !finding; ++seed) {
+    FlowCase flow_case = Example();
+    flow_case.plan = {};
+    flow_case.program.seed = seed;
+    finding = CheckFlowCase(target, flow_case);
+  }
+  ASSERT_TRUE(finding.has_value());
+  EXPECT_NE(finding->find("(the second run did the same)"), std::string::npos)
+      << *finding;
+  EXPECT_NE(finding->find("--- run 2 ---"), std::string::npos) << *finding;
 }
 
 }  // namespace

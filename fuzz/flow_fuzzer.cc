@@ -50,34 +50,70 @@ std::string Report(const FlowFuzzTarget& target, const FlowCase& flow_case,
 
 }  // namespace
 
+namespace {
+
+// What is wrong with one run, or nullopt.
+std::optional<std::string> Judge(const Run& run) {
+  const conformance::Execution& execution = run.execution;
+  if (!execution.verdict.ok()) {
+    return "the model checker found a contract violation";
+  }
+  if (!execution.run.all_done() && execution.history.faults().empty()) {
+    return "tasks are still pending at the end, but no fault allows an "
+           "operation to hang (every endpoint closes and reads to Eof, so "
+           "every task must finish)";
+  }
+  if (run.simulated() && !execution.run.exact) {
+    return "the simulated run hit its virtual time limit instead of ending "
+           "(the case's limits should make that impossible)";
+  }
+  return std::nullopt;
+}
+
+bool SameRun(const Run& first, const Run& second) {
+  return second.execution.run.trace_hash == first.execution.run.trace_hash &&
+         second.execution.verdict.ToString() ==
+             first.execution.verdict.ToString() &&
+         second.execution.history.ToString() ==
+             first.execution.history.ToString();
+}
+
+// Whether an input that found nothing is run again (see determinism_every).
+bool SampledForDeterminism(const FlowFuzzTarget& target,
+                           const FlowCase& flow_case) {
+  if (target.determinism_every <= 1) return true;
+  // SplitMix64's finalizer: neighbouring seeds land far apart.
+  std::uint64_t x = flow_case.program.seed + 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x % target.determinism_every == 0;
+}
+
+}  // namespace
+
 std::optional<std::string> CheckFlowCase(const FlowFuzzTarget& target,
                                          const FlowCase& flow_case) {
   const Run first = RunOnce(target, flow_case);
-  const conformance::Execution& execution = first.execution;
-  if (!execution.verdict.ok()) {
+  if (const std::optional<std::string> wrong = Judge(first)) {
+    // A finding is always run again: whether it reproduces is the first
+    // thing its reader wants to know.
+    if (!first.simulated()) {
+      return Report(target, flow_case, *wrong, first, nullptr);
+    }
+    const Run second = RunOnce(target, flow_case);
     return Report(target, flow_case,
-                  "the model checker found a contract violation", first,
-                  nullptr);
+                  *wrong + (SameRun(first, second)
+                                ? " (the second run did the same)"
+                                : " (and the second run differed: the seed "
+                                  "does not reproduce the run)"),
+                  first, &second);
   }
-  if (!execution.run.all_done() && execution.history.faults().empty()) {
-    return Report(target, flow_case,
-                  "tasks are still pending at the end, but no fault allows "
-                  "an operation to hang (every endpoint closes and reads to "
-                  "Eof, so every task must finish)",
-                  first, nullptr);
+  if (!first.simulated() || !SampledForDeterminism(target, flow_case)) {
+    return std::nullopt;
   }
-  if (first.simulated() && !execution.run.exact) {
-    return Report(target, flow_case,
-                  "the simulated run hit its virtual time limit instead of "
-                  "ending (the case's limits should make that impossible)",
-                  first, nullptr);
-  }
-  if (!first.simulated()) return std::nullopt;
-
   const Run second = RunOnce(target, flow_case);
-  if (second.execution.run.trace_hash != execution.run.trace_hash ||
-      second.execution.history.ToString() != execution.history.ToString() ||
-      second.execution.verdict.ToString() != execution.verdict.ToString()) {
+  if (!SameRun(first, second)) {
     return Report(target, flow_case,
                   "non-deterministic replay: the same seed and plan gave two "
                   "different runs (trace hash, history or verdict differ)",

@@ -5,8 +5,10 @@
 // One input is a FlowCase (fuzz/flow_case.h): a seed, possibly a fault
 // plan, and a program for each endpoint. CheckFlowCase runs the program on
 // a fresh pair from the factory (conformance::RunProgram records every
-// operation and the model checker judges the history), then runs it again
-// on another fresh pair with the same seed, and reports a finding when
+// operation and the model checker judges the history), then -- for a
+// finding, and for a sample of the other inputs (determinism_every) --
+// runs it again on another fresh pair with the same seed, and reports a
+// finding when
 //  - the checker finds a contract violation (a clause, with evidence);
 //  - a task is still pending at the end although no fault that the checker
 //    was told about allows anything (every program closes both endpoints
@@ -50,12 +52,20 @@ struct FlowFuzzTarget {
   std::string name;  // the target's name, for reports ("sim_vs_model_fuzzer")
   PlanSource plan_source = PlanSource::kFactory;
   SubjectFactory make;
+  // In a simulated world, one input in this many that found nothing is run
+  // a second time to check that the seed reproduces the run (1: every
+  // input). Which inputs is decided by the case's seed, so a given input is
+  // always checked or never ("an input crashes every time or never"). A
+  // finding is always run twice. Sampling keeps the fuzzer fast: the second
+  // run and the comparison of histories cost as much as the first run.
+  std::uint32_t determinism_every = 8;
 };
 
-// Runs `flow_case` twice as described above. Returns nullopt when all is
-// well, otherwise the finding as a report a human can act on: one line
-// saying what went wrong, then the case (seed, plan, program), the verdict,
-// the history and the trace hashes. Never aborts on a finding (fuzz targets do
+// Runs `flow_case` once or twice as described above. Returns nullopt when
+// all is well, otherwise the finding as a report a human can act on: one
+// line saying what went wrong, then the case (seed, plan, program), the
+// verdict, the history and the trace hashes of both runs (whether the
+// second run found the same). Never aborts on a finding (fuzz targets do
 // that; tests assert on the result).
 std::optional<std::string> CheckFlowCase(const FlowFuzzTarget& target,
                                          const FlowCase& flow_case);
