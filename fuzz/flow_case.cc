@@ -203,7 +203,15 @@ void Plan(Io& io, sim::FaultPlan& plan) {
 
 template <typename Io>
 void Operation(Io& io, ProgramOp& op) {
-  Enum(io, op.kind, 4);
+  // Choices 0..3 are ProgramOp::Kind's first four; 4 is a reset (a hold
+  // has no fuzz encoding: it waits in real time).
+  int kind = 0;
+  if constexpr (kEncoding<Io>) {
+    kind = op.kind == ProgramOp::Kind::kReset ? 4 : static_cast<int>(op.kind);
+  }
+  io.Int(kind, 0, 4);
+  op.kind =
+      kind == 4 ? ProgramOp::Kind::kReset : static_cast<ProgramOp::Kind>(kind);
   switch (op.kind) {
     case ProgramOp::Kind::kWrite:
       if constexpr (kEncoding<Io>) {
@@ -232,10 +240,16 @@ void Operation(Io& io, ProgramOp& op) {
       }
       io.Int(op.pause_us, std::uint32_t{0}, kMaxPauseUs);
       break;
-    case ProgramOp::Kind::kHold:
     case ProgramOp::Kind::kReset:
-      // Not in the fuzz format (Enum above decodes only the first four).
-      FLOWCHECK_CHECK(false, "a hold or reset has no fuzz encoding");
+      // Resets the connection where the world can (the "your flow"
+      // template's only way to a fault: its links come from the factory).
+      if constexpr (kEncoding<Io>) {
+        FLOWCHECK_CHECK(op.sizes.empty(), "a reset has no sizes");
+      }
+      Unused<Io>(op.pause_us, "pause_us of a reset");
+      break;
+    case ProgramOp::Kind::kHold:
+      FLOWCHECK_CHECK(false, "a hold has no fuzz encoding");
       break;
   }
 }

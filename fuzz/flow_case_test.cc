@@ -59,6 +59,33 @@ TEST(FlowCaseTest, WithoutAPlanTheProgramStillRoundTrips) {
             original.ToString(PlanSource::kFactory));
 }
 
+// A reset (the template's one way to a fault) is in the format.
+FlowCase WithReset() {
+  FlowCase flow_case;
+  flow_case.program.seed = 7;
+  flow_case.program.a.ops = {{ProgramOp::Kind::kWrite, {300}, 0},
+                             {ProgramOp::Kind::kReset, {}, 0},
+                             {ProgramOp::Kind::kPause, {}, 1000},
+                             {ProgramOp::Kind::kWrite, {5}, 0},
+                             {ProgramOp::Kind::kWrite, {6}, 0},
+                             {ProgramOp::Kind::kClose, {}, 0}};
+  flow_case.program.b.ops = {{ProgramOp::Kind::kWrite, {40}, 0},
+                             {ProgramOp::Kind::kClose, {}, 0}};
+  flow_case.program.b.reads_after_eof = 1;
+  return flow_case;
+}
+
+TEST(FlowCaseTest, AResetRoundTrips) {
+  const FlowCase original = WithReset();
+  const FlowCase decoded = DecodeFlowCase(
+      EncodeFlowCase(original, PlanSource::kFactory), PlanSource::kFactory);
+  EXPECT_EQ(decoded.ToString(PlanSource::kFactory),
+            original.ToString(PlanSource::kFactory));
+  EXPECT_NE(decoded.ToString(PlanSource::kFactory).find("reset"),
+            std::string::npos)
+      << decoded.ToString(PlanSource::kFactory);
+}
+
 TEST(FlowCaseTest, EmptyInputIsTwoEndpointsThatOnlyClose) {
   const FlowCase decoded = DecodeFlowCase({}, PlanSource::kDecoded);
   EXPECT_EQ(decoded.plan, sim::FaultPlan{});
@@ -144,6 +171,36 @@ FlowFuzzTarget NonDeterministicTarget(std::uint32_t every) {
             return conformance::MakeSimSubject(seed + ++*counter, plan);
           },
       .determinism_every = every};
+}
+
+// Through the template a flow's faults come only from resets in the
+// programs: without them, mutants that mishandle errors (E1) were never
+// found (fuzz/zoo_detection.sh, 2026-12-02).
+TEST(FlowFuzzerTest, ResetsLetTheTemplateCatchErrorMutants) {
+  for (const char* name :
+       {"error-as-eof", "silent-errors", "ok-forever-after-reset"}) {
+    const conformance::Mutant* mutant = conformance::FindMutant(name);
+    ASSERT_NE(mutant, nullptr) << name;
+    const FlowFuzzTarget target = FlowFuzzTargetFor(
+        name,
+        conformance::Mutate(conformance::SimFlowUnderTest(false), *mutant));
+    bool caught = false;
+    for (std::uint64_t seed = 1; seed <= 40 && !caught; ++seed) {
+      FlowCase flow_case = WithReset();
+      flow_case.program.seed = seed;
+      caught = CheckFlowCase(target, flow_case).has_value();
+    }
+    EXPECT_TRUE(caught) << "mutant " << name << " was not caught";
+  }
+  // The correct flow passes the same cases.
+  const FlowFuzzTarget correct =
+      FlowFuzzTargetFor("sim", conformance::SimFlowUnderTest(false));
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    FlowCase flow_case = WithReset();
+    flow_case.program.seed = seed;
+    const auto finding = CheckFlowCase(correct, flow_case);
+    EXPECT_FALSE(finding.has_value()) << *finding;
+  }
 }
 
 TEST(FlowFuzzerTest, DeterminismIsCheckedOnASampleDecidedByTheInput) {

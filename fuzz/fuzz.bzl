@@ -17,6 +17,8 @@ flowcheck_fuzz_target(name, srcs, deps, corpus, dict) makes
                        engine refers to LLVMFuzzerTestOneInput).
 
 `srcs` must define extern "C" LLVMFuzzerTestOneInput and no main().
+`corpus_test = False` leaves out <name>_replay_test (a target that finds
+something on purpose, as mutant_zoo_fuzzer does).
 `corpus` is a directory in this package (default "corpus/<name>"); `dict`
 a libFuzzer dictionary file, shipped with the binary as data. An empty or
 missing corpus makes the replay test fail (the driver finds no input).
@@ -31,6 +33,7 @@ def flowcheck_fuzz_target(
         corpus = None,
         dict = None,
         size = "small",
+        corpus_test = True,
         **kwargs):
     """A libFuzzer target and a test that replays its corpus (see above)."""
     if corpus == None:
@@ -64,6 +67,8 @@ def flowcheck_fuzz_target(
         **kwargs
     )
 
+    if not corpus_test:
+        return
     native.cc_test(
         name = name + "_replay_test",
         size = size,

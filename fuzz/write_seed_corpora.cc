@@ -61,6 +61,7 @@ ProgramOp Writev(std::vector<std::uint32_t> sizes) {
 }
 ProgramOp Close() { return {ProgramOp::Kind::kClose, {}, 0}; }
 ProgramOp Pause(std::uint32_t us) { return {ProgramOp::Kind::kPause, {}, us}; }
+ProgramOp Reset() { return {ProgramOp::Kind::kReset, {}, 0}; }
 
 EndpointProgram Endpoint(std::vector<ProgramOp> ops, int readers = 1,
                          int reads_after_eof = 0) {
@@ -113,6 +114,13 @@ std::vector<NamedCase> FlowCases() {
        "latency=1ms; partition a>b at=2ms; lose-close b>a at=0ns", 10,
        Endpoint({Write(100), Pause(3000), Write(100), Close()}),
        Endpoint({Write(100), Close()})},
+      // A reset from the program (the one fault a factory's own links
+      // leave to the "your flow" template), then writes after the reader
+      // saw it: what E1's mutants get wrong.
+      {"program-reset-then-writes", "", 12,
+       Endpoint({Write(300), Reset(), Pause(1000), Write(5), Write(6), Close()},
+                1, 1),
+       Endpoint({Write(40), Close()}, 1, 1)},
       {"read-and-write-errors",
        "split=1B..32B; read-error a>b p=50000ppm; write-error b>a after=300B",
        11, Endpoint({Write(600), Write(600), Close()}),
