@@ -22,8 +22,10 @@ constexpr double kSeconds = 0.3;
 using Clock = std::chrono::steady_clock;
 
 // Moves bytes from `writer` to `reader` fd in `chunk` writes for about
-// kSeconds, a reader thread draining; returns bytes per second.
-double Transfer(int writer, int reader, std::size_t chunk) {
+// kSeconds -- or, with `limit`, until at least that many bytes went --
+// a reader thread draining; returns bytes per second.
+double Transfer(int writer, int reader, std::size_t chunk,
+                std::uint64_t limit = 0) {
   std::vector<char> out(chunk, 'x');
   std::thread drain([reader] {
     std::vector<char> in(1 << 20);
@@ -33,7 +35,7 @@ double Transfer(int writer, int reader, std::size_t chunk) {
   std::uint64_t bytes = 0;
   const auto start = Clock::now();
   const auto until = start + std::chrono::duration<double>(kSeconds);
-  while (Clock::now() < until) {
+  while (limit > 0 ? bytes < limit : Clock::now() < until) {
     for (int i = 0; i < 16; ++i) {
       std::size_t done = 0;
       while (done < chunk) {
@@ -117,6 +119,28 @@ double MeasureTcp(std::size_t chunk) {
 }
 
 }  // namespace
+
+double SocketpairOnce(std::size_t chunk, std::uint64_t bytes) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+    throw std::runtime_error("socketpair failed");
+  }
+  return Transfer(fds[0], fds[1], chunk, bytes);
+}
+
+double MemcpyOnce(std::size_t chunk, std::uint64_t bytes) {
+  std::vector<char> from(chunk, 'x');
+  std::vector<char> to(chunk);
+  std::uint64_t copied = 0;
+  const auto start = Clock::now();
+  for (std::size_t i = 0; copied < bytes; ++i) {
+    std::memcpy(to.data(), from.data(), chunk);
+    from[i % chunk] = to[(i * 7) % chunk];  // keep the copies observable
+    copied += chunk;
+  }
+  return static_cast<double>(copied) /
+         std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 double MemcpyBytesPerSecond(std::size_t chunk) {
   static std::map<std::size_t, double> cache;

@@ -10,6 +10,7 @@
 #define FLOWCHECK_BENCH_PEERS_H_
 
 #include <cstddef>
+#include <cstdint>
 
 namespace flowcheck::bench {
 
@@ -17,6 +18,12 @@ double MemcpyBytesPerSecond(std::size_t chunk_bytes);
 double SocketpairBytesPerSecond(std::size_t chunk_bytes);
 double PipeBytesPerSecond(std::size_t chunk_bytes);
 double TcpLoopbackBytesPerSecond(std::size_t chunk_bytes);
+
+// One measurement, not cached, of moving `bytes` in `chunk_bytes` writes,
+// in bytes per second: for repetitions interleaved with the subject's
+// (bench/steady_benchmark.cc), so that both see the same machine load.
+double SocketpairOnce(std::size_t chunk_bytes, std::uint64_t bytes);
+double MemcpyOnce(std::size_t chunk_bytes, std::uint64_t bytes);
 
 }  // namespace flowcheck::bench
 

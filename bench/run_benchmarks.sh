@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-benchmarks=(scheduler_benchmark sim_flow_benchmark real_flow_benchmark checker_benchmark conformance_benchmark)
+benchmarks=(scheduler_benchmark sim_flow_benchmark steady_benchmark real_flow_benchmark checker_benchmark conformance_benchmark)
 mode=full
 case "${1:-}" in
   "") ;;
