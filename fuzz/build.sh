@@ -33,13 +33,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-$(mktemp -d)}
 mkdir -p "$OUT" "$work/obj"
 
-targets=(
-  sim_vs_model_fuzzer
-  sim_flow_fuzzer
-  socketpair_flow_fuzzer
-  fault_plan_parser_fuzzer
-  history_checker_fuzzer
-)
+# The fuzz targets, one per line (shared with the other fuzz scripts).
+mapfile -t targets < "$root/fuzz/targets.txt"
 library=(
   flow/buffer.cc flow/check.cc flow/flow.cc flow/result.cc flow/runtime.cc
   model/checker.cc model/clause.cc model/connection_model.cc

@@ -39,8 +39,8 @@ if ! CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" \
   echo "FAIL fuzz/build.sh"
   exit 1
 fi
-for target in sim_vs_model_fuzzer sim_flow_fuzzer socketpair_flow_fuzzer \
-  fault_plan_parser_fuzzer history_checker_fuzzer; do
+mapfile -t targets < fuzz/targets.txt
+for target in "${targets[@]}"; do
   out_dir="$scratch/out"
   for file in "$target" "${target}_seed_corpus.zip" "$target.options"; do
     [ -s "$out_dir/$file" ] || fail "$target: $file missing in \$OUT"

@@ -22,13 +22,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${1:-${FLOWCHECK_FUZZ_RUNS:-2000}}
-targets=(
-  sim_vs_model_fuzzer
-  sim_flow_fuzzer
-  socketpair_flow_fuzzer
-  fault_plan_parser_fuzzer
-  history_checker_fuzzer
-)
+# The fuzz targets, one per line (shared with the other fuzz scripts).
+mapfile -t targets < fuzz/targets.txt
 
 # The checked-in corpus of a target (socketpair_flow_fuzzer shares the
 # simulated flow's: same input encoding).
