@@ -55,8 +55,8 @@ struct Counterexample {
 struct ClauseResult {
   Clause clause = Clause::kR1;
   Verdict verdict = Verdict::kPass;
-  int programs = 0;   // property programs that ran
-  int scenarios = 0;  // scenarios that ran and target this clause
+  std::int64_t programs = 0;   // property programs that ran
+  std::int64_t scenarios = 0;  // scenarios that ran and target this clause
   std::vector<Counterexample> failures;  // the first few
   std::string note;  // why NOT APPLICABLE or NOT REACHED, or what backs
                      // the verdict
@@ -102,11 +102,11 @@ struct Certificate {
   // only for a shard that was given no seed.
   std::vector<SeedRange> seeds;
   Evidence evidence = Evidence::kExact;
-  int programs_run = 0;
-  int scenarios_run = 0;
+  std::int64_t programs_run = 0;
+  std::int64_t scenarios_run = 0;
   // Property programs stopped by the virtual time limit: judged only up to
   // it (what was pending then is undecided).
-  int programs_cut_off = 0;
+  std::int64_t programs_cut_off = 0;
   // What the property programs reached, class by class (issue 10: a gap in
   // what the suite exercises shows up as a zero, not as silence).
   Coverage coverage;
@@ -115,7 +115,8 @@ struct Certificate {
   std::vector<Observation> observations;
   double seconds = 0;  // wall-clock time the certification took
 
-  // All clauses PASS or NOT APPLICABLE, and nothing crashed.
+  // No clause FAILed or CRASHed, and nothing crashed: PASS, NOT
+  // APPLICABLE and NOT REACHED let a certificate pass.
   bool passed() const;
   // The clauses that FAILed.
   std::vector<Clause> failed_clauses() const;

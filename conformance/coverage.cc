@@ -104,10 +104,10 @@ std::string Coverage::ToString() const {
                 "clauses", "count", "share");
   out += line;
   for (const CoverageClassInfo& info : kClasses) {
-    std::snprintf(line, sizeof(line), "  %-28s %-9s %7d %6.1f%%\n",
-                  std::string(info.name).c_str(),
-                  std::string(info.clauses).c_str(), count(info.id),
-                  100.0 * share(info.id));
+    std::snprintf(
+        line, sizeof(line), "  %-28s %-9s %7lld %6.1f%%\n",
+        std::string(info.name).c_str(), std::string(info.clauses).c_str(),
+        static_cast<long long>(count(info.id)), 100.0 * share(info.id));
     out += line;
   }
   out += "  longest half-close held: " + Seconds(longest_half_close) + "\n";
@@ -132,7 +132,7 @@ std::optional<Coverage> Coverage::FromJson(const std::string& json) {
   try {
     const nlohmann::json in = nlohmann::json::parse(json);
     Coverage coverage;
-    coverage.programs = in.at("programs").get<int>();
+    coverage.programs = in.at("programs").get<std::int64_t>();
     coverage.longest_half_close =
         std::chrono::duration_cast<Duration>(std::chrono::nanoseconds(
             in.at("longest_half_close_ns").get<std::int64_t>()));
@@ -140,7 +140,7 @@ std::optional<Coverage> Coverage::FromJson(const std::string& json) {
       bool known = false;
       for (const CoverageClassInfo& info : kClasses) {
         if (info.name != name) continue;
-        coverage.counts[static_cast<int>(info.id)] = count.get<int>();
+        coverage.counts[static_cast<int>(info.id)] = count.get<std::int64_t>();
         known = true;
       }
       if (!known) return std::nullopt;

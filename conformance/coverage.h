@@ -81,14 +81,16 @@ struct CoverageClassInfo {
 const std::array<CoverageClassInfo, kCoverageClassCount>& CoverageClasses();
 
 struct Coverage {
-  int programs = 0;  // executions counted
+  std::int64_t programs = 0;  // executions counted
   // Per class (indexed by CoverageClass): how many executions reached it.
-  std::array<int, kCoverageClassCount> counts{};
+  std::array<std::int64_t, kCoverageClassCount> counts{};
   // The longest half-close held in any execution (from one side's first
   // close to the peer's first close, or the end of the history).
   Duration longest_half_close{0};
 
-  int count(CoverageClass id) const { return counts[static_cast<int>(id)]; }
+  std::int64_t count(CoverageClass id) const {
+    return counts[static_cast<int>(id)];
+  }
   // count / programs (0 when nothing was counted).
   double share(CoverageClass id) const;
   // Adds `other`'s counts and programs; keeps the longer half-close.

@@ -577,13 +577,13 @@ class CertificateReader {
     }
     return v.get<std::uint64_t>();
   }
-  static int Int(const nlohmann::json& in, const char* key,
-                 const std::string& where) {
+  static std::int64_t Int(const nlohmann::json& in, const char* key,
+                          const std::string& where) {
     const std::uint64_t v = Unsigned(in, key, where);
-    if (v > static_cast<std::uint64_t>(INT_MAX)) {
+    if (v > static_cast<std::uint64_t>(INT64_MAX)) {
       Fail(Join(where, key), "is too large");
     }
-    return static_cast<int>(v);
+    return static_cast<std::int64_t>(v);
   }
   static const nlohmann::json& Array(const nlohmann::json& in, const char* key,
                                      const std::string& where) {

@@ -171,7 +171,9 @@ std::optional<SeedRange> ShardSlice(const SeedRange& all, const Shard& shard) {
                   "ShardSlice: the index must be below the total");
   // Slice k is [k * size / n, (k + 1) * size / n) of the range's offsets,
   // computed in 128 bits so that no range overflows.
-  const unsigned __int128 size = all.size();
+  // (In 128 bits: the range of every uint64 seed has 2^64 of them.)
+  const unsigned __int128 size =
+      static_cast<unsigned __int128>(all.last - all.first) + 1;
   const auto begin =
       static_cast<std::uint64_t>(size * shard.index / shard.total);
   const auto end =
@@ -197,12 +199,32 @@ Certificate NoSeedsCertificate(const FlowUnderTest& flow,
 }
 
 std::variant<Certificate, std::string> MergeCertificates(
-    const std::vector<Certificate>& parts) {
-  if (parts.empty()) return std::string("no certificates to merge");
+    const std::vector<Certificate>& given) {
+  if (given.empty()) return std::string("no certificates to merge");
+  // In seed order (parts without seeds last), whatever order they came in:
+  // what a merge keeps of capped lists (failures, crashes, observations)
+  // is then what one process running every seed in order keeps. Errors
+  // still number certificates as given.
+  std::vector<std::size_t> order(given.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(
+      order.begin(), order.end(), [&given](std::size_t x, std::size_t y) {
+        const auto first = [&given](std::size_t i) {
+          return given[i].seeds.empty() ? UINT64_MAX
+                                        : given[i].seeds.front().first;
+        };
+        return first(x) < first(y);
+      });
+  std::vector<Certificate> parts;
+  parts.reserve(given.size());
+  for (std::size_t i : order) parts.push_back(given[i]);
+  const auto number = [&order](std::size_t sorted) {
+    return std::to_string(order[sorted] + 1);
+  };
   for (std::size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].flow != parts[0].flow) {
-      return "certificate " + std::to_string(i + 1) + " is of flow '" +
-             parts[i].flow + "', certificate 1 of '" + parts[0].flow +
+      return "certificate " + number(i) + " is of flow '" + parts[i].flow +
+             "', certificate " + number(0) + " of '" + parts[0].flow +
              "': a merge combines certificates of one flow";
     }
   }
@@ -217,10 +239,10 @@ std::variant<Certificate, std::string> MergeCertificates(
   for (std::size_t i = 1; i < ranges.size(); ++i) {
     if (ranges[i].first.first <= ranges[i - 1].first.last) {
       return "seed " + std::to_string(ranges[i].first.first) +
-             " is in certificate " + std::to_string(ranges[i - 1].second + 1) +
-             " (seeds " + FormatSeedRange(ranges[i - 1].first) +
-             ") and in certificate " + std::to_string(ranges[i].second + 1) +
-             " (seeds " + FormatSeedRange(ranges[i].first) +
+             " is in certificate " + number(ranges[i - 1].second) + " (seeds " +
+             FormatSeedRange(ranges[i - 1].first) + ") and in certificate " +
+             number(ranges[i].second) + " (seeds " +
+             FormatSeedRange(ranges[i].first) +
              "): a shard given twice would count twice";
     }
   }

@@ -32,6 +32,7 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK:-$(mktemp -d)}
 mkdir -p "$OUT" "$work/obj"
+OUT=$(cd "$OUT" && pwd)  # absolute: the zips are written from elsewhere
 
 # The fuzz targets, one per line (shared with the other fuzz scripts).
 mapfile -t targets < "$root/fuzz/targets.txt"

@@ -207,6 +207,8 @@ void Operation(Io& io, ProgramOp& op) {
   // has no fuzz encoding: it waits in real time).
   int kind = 0;
   if constexpr (kEncoding<Io>) {
+    FLOWCHECK_CHECK(op.kind != ProgramOp::Kind::kHold,
+                    "a hold has no fuzz encoding");
     kind = op.kind == ProgramOp::Kind::kReset ? 4 : static_cast<int>(op.kind);
   }
   io.Int(kind, 0, 4);

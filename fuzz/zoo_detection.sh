@@ -39,6 +39,10 @@ mutants=$(cd "$scratch" && FLOWCHECK_FUZZ_MUTANT= ./mutant_zoo_fuzzer -runs=1 2>
   sed -n 's/^  \([a-z0-9-]*\)$/\1/p')
 # FLOWCHECK_ZOO_ONLY="a b": just these mutants.
 [ -n "${FLOWCHECK_ZOO_ONLY:-}" ] && mutants=$FLOWCHECK_ZOO_ONLY
+if [ -z "$mutants" ]; then
+  echo "zoo_detection: the fuzzer listed no mutants (did it start?)" >&2
+  exit 2
+fi
 header="mutant"
 for every in "${settings[@]}"; do header+=$'\t'"re-run 1 in $every: execs in time"; done
 echo -e "$header"$'\t'"finding"

@@ -73,6 +73,9 @@ void Scheduler::DestroyTasks() {
       --live_tasks_;
     }
   }
+  // A destroyed task's awaiters may have woken older tasks on the way out
+  // (a guard handing on its turn); those are gone now too.
+  runnable_.clear();
 }
 
 Task<void> Scheduler::sleep(Duration duration) {

@@ -204,22 +204,45 @@ Task<ReadResult> TlsFlow::read() {
   }
 }
 
-Task<void> TlsFlow::close() {
-  if (closing_) {
-    // A second close: returns with the first.
-    while (!closed_) co_await close_done_->Wait();
-    co_return;
+// Marks a close in progress for as long as it lives: a close that finishes
+// or is cancelled (its task destroyed) hands on to any close waiting behind
+// it, which then returns (the first finished) or closes itself.
+class TlsFlow::CloserGuard {
+ public:
+  explicit CloserGuard(TlsFlow& flow) : flow_(flow) {
+    flow_.close_running_ = true;
   }
-  closing_ = true;
-  ERR_clear_error();
-  // close_notify, after every record made so far (C1). It fails only on a
-  // broken session; the next flow's close then still ends the connection.
-  if (!mistakes_.skip_close_notify && SSL_shutdown(ssl_) >= 0) TakeRecords();
-  ERR_clear_error();
+  ~CloserGuard() {
+    flow_.close_running_ = false;
+    flow_.close_done_->WakeAll();
+  }
+  CloserGuard(const CloserGuard&) = delete;
+  CloserGuard& operator=(const CloserGuard&) = delete;
+
+ private:
+  TlsFlow& flow_;
+};
+
+Task<void> TlsFlow::close() {
+  closing_ = true;  // writes from now on return Closed (W2)
+  // A second close returns with the first.
+  while (close_running_ && !closed_) co_await close_done_->Wait();
+  if (closed_) co_return;
+  CloserGuard guard(*this);
+  if (!close_notify_made_) {
+    close_notify_made_ = true;
+    ERR_clear_error();
+    // close_notify, after every record made so far (C1). It fails only on
+    // a broken session; the next flow's close then still ends the
+    // connection.
+    if (!mistakes_.skip_close_notify && SSL_shutdown(ssl_) >= 0) {
+      TakeRecords();
+    }
+    ERR_clear_error();
+  }
   (void)co_await SendUpTo(made_);
   co_await next_->close();
   closed_ = true;
-  close_done_->WakeAll();
 }
 
 }  // namespace tlsexample

@@ -16,7 +16,8 @@
 //  - close sends close_notify after every record made before it (C1), then
 //    closes the next flow, which returns once the peer closed too (C4).
 //    Reading goes on until the peer's close_notify (C3: half-close). Writes
-//    after close return Closed (W2). A second close waits for the first.
+//    after close return Closed (W2). A second close waits for the first
+//    (and closes itself if the first was cancelled).
 //  - errors of the next flow (a reset, E1) come out unchanged and stay: a
 //    stream of records that lost one cannot go on.
 // Records a read makes (a KeyUpdate answer) go out with the next write or
@@ -76,6 +77,7 @@ class TlsFlow : public flowcheck::Flow {
  private:
   class SenderGuard;
   class ReaderGuard;
+  class CloserGuard;
 
   // Moves the records SSL made into out_, in order.
   void TakeRecords();
@@ -105,8 +107,10 @@ class TlsFlow : public flowcheck::Flow {
   std::unique_ptr<flowcheck::WaitQueue> read_turn_;
 
   // Closing.
-  bool closing_ = false;
-  bool closed_ = false;
+  bool closing_ = false;            // close() was called
+  bool close_notify_made_ = false;  // its record is in out_ (or skipped)
+  bool close_running_ = false;      // a close() is in progress
+  bool closed_ = false;             // a close() finished
   std::unique_ptr<flowcheck::WaitQueue> close_done_;
 };
 

@@ -171,11 +171,26 @@ flowcheck::conformance::FlowUnderTest BrokenTlsOverSim(TlsBreakage breakage) {
       TlsOver(flowcheck::conformance::SimFlowUnderTest(/*shaped=*/true),
               TlsFlowMistakes{.skip_close_notify = no_close_notify,
                               .answer_close_notify = !no_close_notify});
-  flow.name += no_close_notify ? "-broken-no-close-notify"
-                               : "-broken-answers-close-notify";
-  flow.description += no_close_notify ? ", whose close sends no close_notify"
-                                      : ", answering close_notify at once";
-  return flow;
+  const std::string suffix = no_close_notify ? "-broken-no-close-notify"
+                                             : "-broken-answers-close-notify";
+  const std::string what = no_close_notify
+                               ? ", whose close sends no close_notify"
+                               : ", answering close_notify at once";
+  // The same flow, same name, under a plan (FlowUnderTest::under_plan).
+  const auto rename = [suffix, what](flowcheck::conformance::FlowUnderTest f) {
+    f.name += suffix;
+    f.description += what;
+    return f;
+  };
+  if (flow.under_plan) {
+    flow.under_plan = [under_plan = flow.under_plan,
+                       rename](const flowcheck::sim::FaultPlan& plan) {
+      flowcheck::conformance::FlowUnderTest planned = under_plan(plan);
+      planned.under_plan = nullptr;
+      return rename(std::move(planned));
+    };
+  }
+  return rename(std::move(flow));
 }
 
 }  // namespace tlsexample
