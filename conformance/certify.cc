@@ -656,20 +656,12 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options) {
       result.note = result.left_out
                         ? "left out of this run by --only"
                         : "not exercised: no program or scenario ran for it";
-    } else if (const std::optional<CoverageClass> reached =
-                   ClassThatReaches(result.clause);
-               reached && result.scenarios == 0 &&
-               certificate.coverage.programs > 0 &&
-               certificate.coverage.count(*reached) == 0) {
+    } else if (std::optional<std::string> unreached = UnreachedReason(
+                   result.clause, certificate.coverage, result.scenarios)) {
       // No vacuous PASS: the programs ran, but never did what the clause
       // protects (no Eof read for C2, no fault for E1, ...).
       result.verdict = Verdict::kNotReached;
-      result.note =
-          "0 of " + std::to_string(certificate.coverage.programs) +
-          " programs reached it (" +
-          std::string(
-              CoverageClasses()[static_cast<int>(*reached)].description) +
-          ") and no scenario for it ran";
+      result.note = std::move(*unreached);
     } else {
       result.note = std::to_string(result.programs) + " programs, " +
                     std::to_string(result.scenarios) + " scenarios; evidence " +

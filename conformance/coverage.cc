@@ -339,4 +339,18 @@ std::optional<CoverageClass> ClassThatReaches(Clause clause) {
   }
 }
 
+std::optional<std::string> UnreachedReason(Clause clause,
+                                           const Coverage& coverage,
+                                           std::int64_t scenarios) {
+  const std::optional<CoverageClass> shown_by = ClassThatReaches(clause);
+  if (!shown_by || scenarios > 0 || coverage.programs == 0 ||
+      coverage.count(*shown_by) > 0) {
+    return std::nullopt;
+  }
+  return "0 of " + std::to_string(coverage.programs) +
+         " programs reached it (" +
+         std::string(kClasses[static_cast<int>(*shown_by)].description) +
+         ") and no scenario for it ran";
+}
+
 }  // namespace flowcheck::conformance

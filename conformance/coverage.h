@@ -111,6 +111,15 @@ struct Coverage {
 // than a vacuous PASS.
 std::optional<CoverageClass> ClassThatReaches(Clause clause);
 
+// Why `clause` is NOT REACHED although programs ran -- none of them did
+// what it protects and no scenario targeted it: "0 of 83 programs reached
+// it (a read returned Eof) and no scenario for it ran". nullopt when that
+// is not so (some program reached it, a scenario ran for it, no program
+// ran, or the clause has no class).
+std::optional<std::string> UnreachedReason(Clause clause,
+                                           const Coverage& coverage,
+                                           std::int64_t scenarios);
+
 // What one execution of `program` reached (programs = 1).
 Coverage CoverageOf(const Program& program, const Execution& execution);
 

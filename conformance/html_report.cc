@@ -648,7 +648,7 @@ std::string HtmlCertificate(const Certificate& c) {
   for (const ClauseResult& r : c.clauses) {
     std::string note = Esc(r.note);
     if (!r.failures.empty()) {
-      note += " counterexamples:";
+      note += note.empty() ? "counterexamples:" : "; counterexamples:";
       for (std::size_t i = 0; i < r.failures.size(); ++i) {
         ++number;
         note += " <a href=\"#case-" + std::to_string(number) + "\">case " +

@@ -1,6 +1,7 @@
 #include "conformance/sweep.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -48,11 +49,10 @@ std::string Duration(double seconds) {
 void MergeClause(const std::vector<const ClauseResult*>& parts,
                  std::uint64_t seeds, Evidence evidence,
                  const Coverage& coverage, ClauseResult& out) {
-  bool fail = false, crash = false, pass = false, reached = false;
+  // The first part with each verdict (for NOT REACHED, preferring one the
+  // flow did not reach over one --only left out): whose note is kept.
+  std::array<const ClauseResult*, 5> first{};
   bool all_left_out = !parts.empty();
-  const ClauseResult* crash_note = nullptr;
-  const ClauseResult* not_reached_note = nullptr;
-  const ClauseResult* not_applicable_note = nullptr;
   for (const ClauseResult* part : parts) {
     out.programs += part->programs;
     out.scenarios += part->scenarios;
@@ -61,63 +61,41 @@ void MergeClause(const std::vector<const ClauseResult*>& parts,
       if (out.failures.size() < kFailuresKept) out.failures.push_back(e);
     }
     all_left_out = all_left_out && part->left_out;
-    switch (part->verdict) {
-      case Verdict::kFail:
-        fail = true;
-        break;
-      case Verdict::kCrash:
-        crash = true;
-        if (!crash_note) crash_note = part;
-        break;
-      case Verdict::kPass:
-        pass = true;
-        break;
-      case Verdict::kNotReached:
-        reached = true;
-        if (!not_reached_note ||
-            (not_reached_note->left_out && !part->left_out))
-          not_reached_note = part;
-        break;
-      case Verdict::kNotApplicable:
-        if (!not_applicable_note) not_applicable_note = part;
-        break;
-    }
+    const ClauseResult*& slot = first[static_cast<int>(part->verdict)];
+    if (slot == nullptr || (slot->left_out && !part->left_out)) slot = part;
   }
+  const auto with = [&first](Verdict verdict) {
+    return first[static_cast<int>(verdict)];
+  };
+  // Notes are computed from the merged numbers (or taken whole), never
+  // appended to, so any order of merging gives the same certificate.
   const std::string over = " over " + std::to_string(seeds) + " seeds";
-  if (fail) {
+  if (with(Verdict::kFail)) {
     out.verdict = Verdict::kFail;
     out.note = "failed in " + std::to_string(out.seeds_failed) + " of " +
                std::to_string(seeds) + " seeds";
-  } else if (crash) {
+  } else if (with(Verdict::kCrash)) {
     out.verdict = Verdict::kCrash;
-    out.note = crash_note->note;
-  } else if (pass) {
+    out.note = with(Verdict::kCrash)->note;
+  } else if (with(Verdict::kPass)) {
     out.verdict = Verdict::kPass;
     out.note = std::to_string(out.programs) + " programs, " +
                std::to_string(out.scenarios) + " scenarios" + over +
                "; evidence " + std::string(EvidenceName(evidence));
-  } else if (reached) {
+  } else if (with(Verdict::kNotReached)) {
     out.verdict = Verdict::kNotReached;
     out.left_out = all_left_out;
-    // Notes are computed from the merged numbers (or taken whole), never
-    // appended to, so any order of merging gives the same certificate.
-    const std::optional<CoverageClass> shown_by = ClassThatReaches(out.clause);
     if (all_left_out) {
       out.note = "left out of this run by --only";
-    } else if (shown_by && out.scenarios == 0 && coverage.programs > 0 &&
-               coverage.count(*shown_by) == 0) {
-      out.note =
-          "0 of " + std::to_string(coverage.programs) +
-          " programs reached it (" +
-          std::string(
-              CoverageClasses()[static_cast<int>(*shown_by)].description) +
-          ") and no scenario for it ran" + over;
+    } else if (std::optional<std::string> unreached =
+                   UnreachedReason(out.clause, coverage, out.scenarios)) {
+      out.note = *unreached + over;
     } else {
-      out.note = not_reached_note->note;
+      out.note = with(Verdict::kNotReached)->note;
     }
-  } else if (not_applicable_note) {
+  } else if (with(Verdict::kNotApplicable)) {
     out.verdict = Verdict::kNotApplicable;
-    out.note = not_applicable_note->note;
+    out.note = with(Verdict::kNotApplicable)->note;
   } else {
     out.verdict = Verdict::kNotReached;
     out.note = "no seed was run";
@@ -336,6 +314,16 @@ Certificate Sweep(const FlowUnderTest& flow, const CertifyOptions& options,
   }
   total->seconds = progress.seconds;
   return std::move(*total);
+}
+
+bool ProgressLineDue(const SweepProgress& progress, double& last_line,
+                     double interval_seconds) {
+  if (progress.seeds_done != progress.seeds_total &&
+      progress.seconds - last_line < interval_seconds) {
+    return false;
+  }
+  last_line = progress.seconds;
+  return true;
 }
 
 std::string FormatSweepProgress(const SweepProgress& p) {

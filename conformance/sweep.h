@@ -83,6 +83,12 @@ std::variant<Certificate, std::string> MergeCertificates(
 Certificate NoSeedsCertificate(const FlowUnderTest& flow,
                                const std::string& why);
 
+// Whether a periodic progress line is due after `progress`: at the last
+// seed, and otherwise once `interval_seconds` passed since the previous
+// due line, whose time `last_line` keeps (start it at 0).
+bool ProgressLineDue(const SweepProgress& progress, double& last_line,
+                     double interval_seconds = 10);
+
 // A line for humans: "seeds 120/1000 (12%), 8.1 seeds/s, 0 failing, about
 // 1m48s left".
 std::string FormatSweepProgress(const SweepProgress& progress);

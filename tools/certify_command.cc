@@ -530,8 +530,7 @@ conformance::Certificate RunSweep(const CertifyRequest& request,
       err << "\r\033[K[" << name << "] "
           << conformance::FormatSweepProgress(progress) << (done ? "\n" : "");
       err.flush();
-    } else if (done || progress.seconds - last_line >= 10) {
-      last_line = progress.seconds;
+    } else if (conformance::ProgressLineDue(progress, last_line)) {
       err << "[" << name << "] " << conformance::FormatSweepProgress(progress)
           << "\n";
       err.flush();

@@ -148,16 +148,13 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
               << shard_text << " over seeds "
               << conformance::FormatSeedRange(all) << "), " << programs
               << " programs per seed\n";
-    double last_line = -1;
+    double last_line = 0;
     certificate = conformance::Sweep(
         flow, options, *slice,
         [&last_line](const conformance::SweepProgress& progress) {
-          if (progress.seconds - last_line < 10 &&
-              progress.seeds_done != progress.seeds_total) {
-            return;
+          if (conformance::ProgressLineDue(progress, last_line)) {
+            std::cerr << conformance::FormatSweepProgress(progress) << "\n";
           }
-          last_line = progress.seconds;
-          std::cerr << conformance::FormatSweepProgress(progress) << "\n";
         });
   }
   std::cout << conformance::RenderReport(certificate,

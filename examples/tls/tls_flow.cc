@@ -25,12 +25,34 @@ constexpr int kMaxRecordPlaintext = 16 * 1024;
 
 }  // namespace
 
-// Marks the sender's turn taken for as long as it lives; if the sending
-// task is destroyed mid-write (cancelled), the stream cannot go on: a record
-// may have gone out in part.
+// Holds a turn (a send, a read, a close) for as long as it lives: sets `taken`,
+// and on the way out -- the call ended or its task was destroyed -- clears
+// it and wakes whoever waits for the turn.
+class TlsFlow::Turn {
+ public:
+  Turn(bool& taken, flowcheck::WaitQueue& waiters)
+      : taken_(taken), waiters_(waiters) {
+    taken_ = true;
+  }
+  ~Turn() {
+    taken_ = false;
+    waiters_.WakeAll();
+  }
+  Turn(const Turn&) = delete;
+  Turn& operator=(const Turn&) = delete;
+
+ private:
+  bool& taken_;
+  flowcheck::WaitQueue& waiters_;
+};
+
+// Holds the sender's turn; if the sending task is destroyed mid-write
+// (cancelled), the stream cannot go on: a record may have gone out in part.
 class TlsFlow::SenderGuard {
  public:
-  explicit SenderGuard(TlsFlow& flow) : flow_(flow) { flow_.sending_ = true; }
+  explicit SenderGuard(TlsFlow& flow)
+      : flow_(flow), turn_(flow.sending_, *flow.send_turn_) {}
+  // (The turn is handed on after this body, with the error already set.)
   ~SenderGuard() {
     if (!finished_ && !flow_.send_error_) {
       flow_.send_error_ =
@@ -38,8 +60,6 @@ class TlsFlow::SenderGuard {
                 "TLS: a write was cancelled while its records went out; the "
                 "records after it cannot follow");
     }
-    flow_.sending_ = false;
-    flow_.send_turn_->WakeAll();
   }
   SenderGuard(const SenderGuard&) = delete;
   SenderGuard& operator=(const SenderGuard&) = delete;
@@ -47,22 +67,8 @@ class TlsFlow::SenderGuard {
 
  private:
   TlsFlow& flow_;
+  Turn turn_;
   bool finished_ = false;
-};
-
-// Holds the reader's turn; hands it on when the read ends or is destroyed.
-class TlsFlow::ReaderGuard {
- public:
-  explicit ReaderGuard(TlsFlow& flow) : flow_(flow) { flow_.reading_ = true; }
-  ~ReaderGuard() {
-    flow_.reading_ = false;
-    flow_.read_turn_->WakeAll();
-  }
-  ReaderGuard(const ReaderGuard&) = delete;
-  ReaderGuard& operator=(const ReaderGuard&) = delete;
-
- private:
-  TlsFlow& flow_;
 };
 
 TlsFlow::TlsFlow(flowcheck::Runtime& runtime,
@@ -154,7 +160,7 @@ Task<WriteResult> TlsFlow::writev(std::vector<Buffer> buffers) {
 
 Task<ReadResult> TlsFlow::read() {
   while (reading_) co_await read_turn_->Wait();
-  ReaderGuard guard(*this);
+  Turn turn(reading_, *read_turn_);
   for (;;) {
     if (eof_) co_return ReadResult::Eof();
     if (read_error_) co_return ReadResult::Failure(*read_error_);
@@ -204,31 +210,14 @@ Task<ReadResult> TlsFlow::read() {
   }
 }
 
-// Marks a close in progress for as long as it lives: a close that finishes
-// or is cancelled (its task destroyed) hands on to any close waiting behind
-// it, which then returns (the first finished) or closes itself.
-class TlsFlow::CloserGuard {
- public:
-  explicit CloserGuard(TlsFlow& flow) : flow_(flow) {
-    flow_.close_running_ = true;
-  }
-  ~CloserGuard() {
-    flow_.close_running_ = false;
-    flow_.close_done_->WakeAll();
-  }
-  CloserGuard(const CloserGuard&) = delete;
-  CloserGuard& operator=(const CloserGuard&) = delete;
-
- private:
-  TlsFlow& flow_;
-};
-
 Task<void> TlsFlow::close() {
   closing_ = true;  // writes from now on return Closed (W2)
   // A second close returns with the first.
   while (close_running_ && !closed_) co_await close_done_->Wait();
   if (closed_) co_return;
-  CloserGuard guard(*this);
+  // A close that finishes or is cancelled hands on to any close waiting
+  // behind it, which then returns (the first finished) or closes itself.
+  Turn turn(close_running_, *close_done_);
   if (!close_notify_made_) {
     close_notify_made_ = true;
     ERR_clear_error();

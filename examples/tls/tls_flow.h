@@ -76,8 +76,7 @@ class TlsFlow : public flowcheck::Flow {
 
  private:
   class SenderGuard;
-  class ReaderGuard;
-  class CloserGuard;
+  class Turn;
 
   // Moves the records SSL made into out_, in order.
   void TakeRecords();
