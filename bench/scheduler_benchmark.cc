@@ -6,39 +6,17 @@
 #include <coroutine>
 #include <vector>
 
+#include "bench/scheduler_floor.h"
 #include "sim/scheduler.h"
 #include "sim/wait_list.h"
 
 namespace flowcheck::sim {
 namespace {
 
-// A coroutine that suspends forever in a loop: resuming it is the cheapest
-// thing a scheduler step could ever cost.
-struct Loop {
-  struct promise_type {
-    Loop get_return_object() {
-      return Loop{std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_always initial_suspend() noexcept { return {}; }
-    std::suspend_always final_suspend() noexcept { return {}; }
-    void return_void() {}
-    void unhandled_exception() {}
-  };
-  std::coroutine_handle<promise_type> handle;
-};
-
-Loop Spin(std::uint64_t& counter) {
-  while (true) {
-    ++counter;
-    co_await std::suspend_always{};
-  }
-}
-
 void BM_BareCoroutineResume(benchmark::State& state) {
   std::uint64_t counter = 0;
-  Loop loop = Spin(counter);
-  for (auto _ : state) loop.handle.resume();
-  loop.handle.destroy();
+  bench::SpinLoop loop = bench::Spin(counter);
+  for (auto _ : state) loop.Resume();
   benchmark::DoNotOptimize(counter);
   state.counters["steps/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
@@ -47,14 +25,6 @@ BENCHMARK(BM_BareCoroutineResume);
 
 // Two tasks hand a turn back and forth through wait lists: every step is a
 // wake, a seeded pick and a resume.
-Task<void> Player(WaitList& mine, WaitList& theirs, std::int64_t turns) {
-  for (std::int64_t i = 0; i < turns; ++i) {
-    theirs.WakeOne();
-    co_await mine.Wait();
-  }
-  theirs.WakeOne();
-}
-
 void BM_SchedulerPingPong(benchmark::State& state) {
   const bool fifo = state.range(0) == 1;
   std::uint64_t steps = 0;
@@ -63,8 +33,8 @@ void BM_SchedulerPingPong(benchmark::State& state) {
     Scheduler scheduler({.seed = 1, .fifo = fifo});
     WaitList ping(scheduler, "ping");
     WaitList pong(scheduler, "pong");
-    scheduler.spawn(Player(ping, pong, 100000), "ping");
-    scheduler.spawn(Player(pong, ping, 100000), "pong");
+    scheduler.spawn(bench::PingPongPlayer(ping, pong, 100000), "ping");
+    scheduler.spawn(bench::PingPongPlayer(pong, ping, 100000), "pong");
     state.ResumeTiming();
     steps += scheduler.RunUntilQuiescent().steps;
     state.PauseTiming();

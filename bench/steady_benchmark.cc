@@ -4,7 +4,8 @@
 // medians and spreads reported, ratios taken from medians, and a run whose
 // spread is too large says so in its label instead of printing a ratio as
 // if it were solid. Also the time-compression figure: how much virtual time
-// the simulation covers per second of wall-clock time (docs/performance.md).
+// the simulation covers per second of wall-clock time, and the scheduler's
+// step against a bare coroutine resume (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "bench/peers.h"
+#include "bench/scheduler_floor.h"
 #include "bench/transfer.h"
 #include "sim/connection.h"
 #include "sim/scheduler.h"
@@ -102,6 +104,43 @@ BENCHMARK(BM_SimVsPeersInterleaved)
     ->Arg(65536)
     ->Arg(1 << 20)
     ->ArgName("write")
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The scheduler against its floor: a ping-pong step (a wake, a pick, a
+// resume, a trace event) and a bare coroutine resume, interleaved; the goal
+// is a step within 10x a bare resume (docs/performance.md, "Scheduler").
+void BM_SchedulerVsBareResumeInterleaved(benchmark::State& state) {
+  const bool fifo = state.range(0) == 1;
+  Samples step, bare;
+  for (auto _ : state) {
+    for (int round = 0; round < kRounds; ++round) {
+      step.values.push_back(bench::PingPongNsOnce(100000, fifo));
+      bare.values.push_back(bench::BareResumeNsOnce(20000000));
+    }
+  }
+  state.counters["step_ns"] = step.Median();
+  state.counters["bare_resume_ns"] = bare.Median();
+  state.counters["step_spread"] = step.Spread();
+  state.counters["bare_spread"] = bare.Spread();
+  const double worst = std::max(step.Spread(), bare.Spread());
+  if (worst <= kMaxSpread) {
+    const double ratio = step.Median() / bare.Median();
+    state.counters["x_bare_resume"] = ratio;
+    state.SetLabel(std::string(ratio <= 10 ? "within" : "OVER") +
+                   " the 10x goal; " + std::to_string(kRounds) +
+                   " interleaved rounds, worst spread " + Percent(worst));
+  } else {
+    state.SetLabel("UNSTEADY: spread " + Percent(worst) + " > " +
+                   Percent(kMaxSpread) +
+                   " (machine under load?): no ratio reported");
+  }
+}
+BENCHMARK(BM_SchedulerVsBareResumeInterleaved)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("fifo")
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

@@ -121,20 +121,6 @@ std::string Scheduler::current_task_name() const {
   return record == nullptr ? "" : record->name;
 }
 
-void Scheduler::Suspended(std::uint64_t task, std::string_view what,
-                          std::optional<Duration> until) {
-  if (TaskRecord* record = FindTask(task)) {
-    record->waiting_on = what;
-    record->waiting_until = until;
-  }
-}
-
-void Scheduler::MakeRunnable(std::uint64_t task,
-                             std::coroutine_handle<> handle) {
-  FLOWCHECK_CHECK(handle, "MakeRunnable with a null handle");
-  runnable_.push_back(Runnable{task, handle});
-}
-
 Scheduler::TimerId Scheduler::At(Duration deadline,
                                  std::function<void()> callback) {
   if (deadline < now_) deadline = now_;

@@ -23,7 +23,6 @@
 
 #include <coroutine>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -33,8 +32,10 @@
 #include <utility>
 #include <vector>
 
+#include "flow/check.h"
 #include "flow/runtime.h"
 #include "flow/task.h"
+#include "sim/internal/ring.h"
 #include "sim/random.h"
 #include "sim/trace.h"
 
@@ -117,9 +118,17 @@ class Scheduler : public Runtime {
   // the task waits (a literal, or a WaitList's description). Cheap: no
   // string is built on this path.
   void Suspended(std::uint64_t task, std::string_view what,
-                 std::optional<Duration> until = std::nullopt);
+                 std::optional<Duration> until = std::nullopt) {
+    if (TaskRecord* record = FindTask(task)) {
+      record->waiting_on = what;
+      record->waiting_until = until;
+    }
+  }
   // For awaiters: `task`, suspended at `handle`, may run again.
-  void MakeRunnable(std::uint64_t task, std::coroutine_handle<> handle);
+  void MakeRunnable(std::uint64_t task, std::coroutine_handle<> handle) {
+    FLOWCHECK_CHECK(handle, "MakeRunnable with a null handle");
+    runnable_.push_back(Runnable{task, handle});
+  }
 
   // The seeded stream for simulated components. Each component should
   // Fork() its own at creation.
@@ -164,7 +173,7 @@ class Scheduler : public Runtime {
   // reports.
   std::vector<std::unique_ptr<TaskRecord>> tasks_;
   std::size_t live_tasks_ = 0;
-  std::deque<Runnable> runnable_;
+  internal::Ring<Runnable> runnable_;
   std::map<std::pair<std::int64_t, std::uint64_t>, std::function<void()>>
       timers_;
 };

@@ -24,20 +24,8 @@ std::string_view TraceKindName(TraceKind kind) {
   return "?";
 }
 
-void Trace::Mix(std::uint64_t value) {
-  // One multiply-xorshift round per 64-bit word (not byte-wise FNV: this is
-  // on every scheduling step). Order-sensitive, platform-independent.
-  hash_ = (hash_ ^ value) * 0x9e3779b97f4a7c15ULL;
-  hash_ ^= hash_ >> 29;
-}
-
-void Trace::Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
-                std::string_view detail) {
-  ++events_;
-  Mix(static_cast<std::uint64_t>(time.count()));
-  Mix(static_cast<std::uint64_t>(kind));
-  Mix(a);
-  Mix(b);
+void Trace::AddRest(Duration time, TraceKind kind, std::uint64_t a,
+                    std::uint64_t b, std::string_view detail) {
   for (std::size_t i = 0; i < detail.size(); i += 8) {
     std::uint64_t word = 0;
     for (std::size_t j = i; j < detail.size() && j < i + 8; ++j) {

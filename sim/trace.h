@@ -45,8 +45,17 @@ class Trace {
   explicit Trace(bool keep_text) : keep_text_(keep_text) {}
 
   // Adds one event. `detail` is part of the hash and of the text line.
+  // Inline: a scheduling step adds one (only details and text lines leave
+  // this path).
   void Add(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
-           std::string_view detail = {});
+           std::string_view detail = {}) {
+    ++events_;
+    Mix(static_cast<std::uint64_t>(time.count()));
+    Mix(static_cast<std::uint64_t>(kind));
+    Mix(a);
+    Mix(b);
+    if (!detail.empty() || keep_text_) AddRest(time, kind, a, b, detail);
+  }
 
   // Adds `by` to the counter `name` (and hashes nothing: counters
   // summarize).
@@ -70,7 +79,15 @@ class Trace {
   std::string ToString() const;
 
  private:
-  void Mix(std::uint64_t value);
+  // One multiply-xorshift round per 64-bit word (not byte-wise FNV: this is
+  // on every scheduling step). Order-sensitive, platform-independent.
+  void Mix(std::uint64_t value) {
+    hash_ = (hash_ ^ value) * 0x9e3779b97f4a7c15ULL;
+    hash_ ^= hash_ >> 29;
+  }
+  // The rest of Add: `detail`'s words into the hash, and the text line.
+  void AddRest(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
+               std::string_view detail);
 
   bool keep_text_;
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;

@@ -1,6 +1,5 @@
 #include "sim/wait_list.h"
 
-#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -15,7 +14,8 @@ WaitList::WaitList(Scheduler& scheduler, std::string what)
 WaitList::~WaitList() {
   // Tasks still waiting stay suspended forever (until the scheduler destroys
   // them); they no longer refer to this list.
-  for (Awaiter* waiter : waiters_) {
+  for (std::size_t i = 0; i < waiters_.size(); ++i) {
+    Awaiter* waiter = waiters_[i];
     waiter->waiting_ = false;
     scheduler_.Suspended(waiter->task_, "a wait list that was destroyed");
   }
@@ -24,25 +24,12 @@ WaitList::~WaitList() {
 WaitList::Awaiter::~Awaiter() {
   if (!waiting_) return;
   auto& waiters = list_.waiters_;
-  waiters.erase(std::find(waiters.begin(), waiters.end(), this));
-}
-
-void WaitList::Awaiter::await_suspend(std::coroutine_handle<> handle) {
-  task_ = list_.scheduler_.current_task();
-  FLOWCHECK_CHECK(task_ != 0, "WaitList awaited outside a scheduler task");
-  handle_ = handle;
-  waiting_ = true;
-  list_.waiters_.push_back(this);
-  list_.scheduler_.Suspended(task_, list_.what_);
-}
-
-bool WaitList::WakeOne() {
-  if (waiters_.empty()) return false;
-  Awaiter* waiter = waiters_.front();
-  waiters_.pop_front();
-  waiter->waiting_ = false;
-  scheduler_.MakeRunnable(waiter->task_, waiter->handle_);
-  return true;
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    if (waiters[i] == this) {
+      waiters.erase(i);
+      return;
+    }
+  }
 }
 
 void WaitList::WakeAll() {

@@ -20,9 +20,10 @@
 
 #include <coroutine>
 #include <cstdint>
-#include <deque>
 #include <string>
 
+#include "flow/check.h"
+#include "sim/internal/ring.h"
 #include "sim/scheduler.h"
 
 namespace flowcheck::sim {
@@ -42,7 +43,15 @@ class WaitList {
     Awaiter& operator=(const Awaiter&) = delete;
     ~Awaiter();
     bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> handle);
+    // Inline, like WakeOne: both are on every step of a ping-pong.
+    void await_suspend(std::coroutine_handle<> handle) {
+      task_ = list_.scheduler_.current_task();
+      FLOWCHECK_CHECK(task_ != 0, "WaitList awaited outside a scheduler task");
+      handle_ = handle;
+      waiting_ = true;
+      list_.waiters_.push_back(this);
+      list_.scheduler_.Suspended(task_, list_.what_);
+    }
     void await_resume() const noexcept {}
 
    private:
@@ -57,7 +66,14 @@ class WaitList {
   [[nodiscard]] Awaiter Wait() { return Awaiter(*this); }
 
   // Makes the longest-waiting task runnable. Returns false if none waited.
-  bool WakeOne();
+  bool WakeOne() {
+    if (waiters_.empty()) return false;
+    Awaiter* waiter = waiters_.front();
+    waiters_.pop_front();
+    waiter->waiting_ = false;
+    scheduler_.MakeRunnable(waiter->task_, waiter->handle_);
+    return true;
+  }
   // Makes every waiting task runnable.
   void WakeAll();
 
@@ -66,8 +82,8 @@ class WaitList {
 
  private:
   Scheduler& scheduler_;
-  const std::string what_;        // never changes: waiting tasks refer to it
-  std::deque<Awaiter*> waiters_;  // FIFO; pointers identify, never order
+  const std::string what_;  // never changes: waiting tasks refer to it
+  internal::Ring<Awaiter*> waiters_;  // FIFO; pointers identify, never order
 };
 
 }  // namespace flowcheck::sim

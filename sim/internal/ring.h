@@ -1,0 +1,94 @@
+// sim/internal/ring.h: Ring<T>, a growable circular FIFO for the
+// scheduler's hot path (its runnable tasks, a wait list's waiters).
+//
+// Why not std::deque: a queue that holds one or two entries and turns over
+// every scheduling step made std::deque walk its block map and allocate and
+// free a block every few hundred pushes; that was a third of a ping-pong step
+// (docs/performance.md, "Scheduler"). A Ring keeps its entries in one array
+// whose capacity is a power of two and only ever grows, so a steady queue
+// never allocates.
+//
+// Contract: indexes are positions from the front (0 = oldest). Operations
+// that name an index or an end require a non-empty ring or an index below
+// size(); violating that is undefined (checked only in debug builds, like
+// std containers). T must be cheap to copy (a pointer, a small struct).
+// Not thread-safe. Internal to sim/: the interface may change.
+#ifndef FLOWCHECK_SIM_INTERNAL_RING_H_
+#define FLOWCHECK_SIM_INTERNAL_RING_H_
+
+#include <cassert>
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+namespace flowcheck::sim::internal {
+
+template <typename T>
+class Ring {
+ public:
+  Ring() = default;
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+
+  T& operator[](std::size_t index) {
+    assert(index < size_);
+    return slots_[(head_ + index) & mask_];
+  }
+  const T& operator[](std::size_t index) const {
+    assert(index < size_);
+    return slots_[(head_ + index) & mask_];
+  }
+  T& front() { return (*this)[0]; }
+  T& back() { return (*this)[size_ - 1]; }
+
+  void push_back(const T& value) {
+    if (size_ == capacity()) Grow();
+    slots_[(head_ + size_) & mask_] = value;
+    ++size_;
+  }
+  void pop_front() {
+    assert(size_ > 0);
+    head_ = (head_ + 1) & mask_;
+    --size_;
+  }
+  void pop_back() {
+    assert(size_ > 0);
+    --size_;
+  }
+  // Removes the entry at `index`, keeping the others in order. O(size).
+  void erase(std::size_t index) {
+    assert(index < size_);
+    for (std::size_t i = index; i + 1 < size_; ++i) {
+      (*this)[i] = (*this)[i + 1];
+    }
+    --size_;
+  }
+  // Empties the ring; the capacity stays.
+  void clear() {
+    head_ = 0;
+    size_ = 0;
+  }
+
+ private:
+  std::size_t capacity() const { return slots_ == nullptr ? 0 : mask_ + 1; }
+  void Grow() {
+    const std::size_t capacity = this->capacity() == 0 ? 8 : 2 * (mask_ + 1);
+    std::unique_ptr<T[]> slots(new T[capacity]);
+    for (std::size_t i = 0; i < size_; ++i) slots[i] = (*this)[i];
+    slots_ = std::move(slots);
+    mask_ = capacity - 1;
+    head_ = 0;
+  }
+
+  std::unique_ptr<T[]> slots_;
+  std::size_t mask_ = 0;  // capacity - 1 once slots_ exists
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace flowcheck::sim::internal
+
+#endif  // FLOWCHECK_SIM_INTERNAL_RING_H_
