@@ -97,6 +97,9 @@ class ReadResult {
   // `Data 5 bytes "hello"`, `Eof`, `Error connection reset: ...`.
   std::string ToString() const;
 
+  // Same kind, and the same bytes (Data) or the same error (Error).
+  friend bool operator==(const ReadResult&, const ReadResult&) = default;
+
   template <typename Sink>
   friend void AbslStringify(Sink& sink, const ReadResult& result) {
     sink.Append(result.ToString());
@@ -141,6 +144,9 @@ class WriteResult {
 
   // `Ok`, `Closed`, `Error broken pipe: ...`.
   std::string ToString() const;
+
+  // Same kind, and the same error (Error).
+  friend bool operator==(const WriteResult&, const WriteResult&) = default;
 
   template <typename Sink>
   friend void AbslStringify(Sink& sink, const WriteResult& result) {

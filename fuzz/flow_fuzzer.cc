@@ -74,8 +74,7 @@ bool SameRun(const Run& first, const Run& second) {
   return second.execution.run.trace_hash == first.execution.run.trace_hash &&
          second.execution.verdict.ToString() ==
              first.execution.verdict.ToString() &&
-         second.execution.history.ToString() ==
-             first.execution.history.ToString();
+         second.execution.history == first.execution.history;
 }
 
 // Whether an input that found nothing is run again (see determinism_every).

@@ -677,5 +677,32 @@ TEST(CheckerNotes, OverlappingWritesAreNoted) {
   EXPECT_NE(result.notes[0].find("spec-silent"), std::string::npos);
 }
 
+// History's operator== (the flow fuzzers' determinism check) agrees with
+// ToString(), and sees a difference ToString() shows.
+TEST(HistoryEquality, SameEventsAreEqualAndAnyDifferenceIsSeen) {
+  auto record = [](std::string read_bytes, Side closer, std::string fault) {
+    Builder b;
+    b.Write(A, "abc");
+    b.Read(B, read_bytes);
+    if (!fault.empty()) {
+      b.history().AddFault(A, fault, FaultEffects{.may_fail = true},
+                           Duration(99));
+    }
+    b.DoneClose(b.StartClose(closer));
+    return b.history();
+  };
+  const History base = record("abc", A, "");
+  EXPECT_EQ(base, record("abc", A, ""));
+  EXPECT_EQ(base.ToString(), record("abc", A, "").ToString());
+  for (const History& other :
+       {record("abd", A, ""), record("abc", B, ""), record("abc", A, "x")}) {
+    EXPECT_FALSE(base == other) << other.ToString();
+    EXPECT_NE(base.ToString(), other.ToString());
+  }
+  History ended = base;
+  ended.End(HistoryEnd::kQuiescent, Duration(1000));
+  EXPECT_FALSE(base == ended);
+}
+
 }  // namespace
 }  // namespace flowcheck

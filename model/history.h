@@ -80,6 +80,9 @@ struct Operation {
   // One line: `#4 B read -> Data 5 bytes "hello"` or `#2 A write 3 bytes
   // "abc" (pending)`, with the task name when known.
   std::string ToString() const;
+
+  // Every field equal (buffers by their bytes).
+  friend bool operator==(const Operation&, const Operation&) = default;
 };
 
 struct FaultRecord {
@@ -88,6 +91,8 @@ struct FaultRecord {
   Side side = Side::kA;
   std::string name;  // "reset", "partition A->B", "cut after 1024 bytes"
   FaultEffects effects;
+
+  friend bool operator==(const FaultRecord&, const FaultRecord&) = default;
 };
 
 enum class HistoryEnd {
@@ -133,6 +138,11 @@ class History {
   //   `   1  0.000000s  A write 3 bytes "abc"`
   //   `   2  0.000010s  A write -> Ok  [#0]`
   std::string ToString() const;
+
+  // The same events in the same order, with the same end: what ToString()
+  // would print alike, compared without formatting (the flow fuzzers'
+  // determinism check compares two runs' histories).
+  friend bool operator==(const History&, const History&) = default;
 
  private:
   Operation& MutableOperation(int id);
