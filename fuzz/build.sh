@@ -52,12 +52,29 @@ library=(
 
 # C++20 (coroutines) on top of whatever the fuzzing infrastructure asks.
 cxxflags="$CXXFLAGS -std=c++20 -I$root -DASIO_STANDALONE -DASIO_NO_DEPRECATED"
+# The harness (program runner, subjects' wiring, recorder) gets no coverage
+# instrumentation, as under bazel --config=fuzz: the files are the regex of
+# .bazelrc's `build:fuzz --per_file_copt=REGEX@-fno-sanitize=fuzzer-no-link`
+# (one list for both builds). Only libFuzzer-style coverage is turned off;
+# sanitizers stay. With other engines' flags every file is instrumented.
+harness_regex=$(sed -n 's/^build:fuzz --per_file_copt=\(.*\)@-fno-sanitize=fuzzer-no-link$/\1/p' \
+  "$root/.bazelrc")
+if [ -z "$harness_regex" ]; then
+  echo "fuzz/build.sh: no build:fuzz --per_file_copt line in .bazelrc" >&2
+  exit 2
+fi
+harness_flags=""
+case " $CXXFLAGS " in *fuzzer-no-link*) harness_flags="-fno-sanitize=fuzzer-no-link" ;; esac
 echo "fuzz/build.sh: compiling ${#library[@]} sources with $CXX"
-printf '%s\n' "${library[@]}" |
-  xargs -P "$(nproc)" -I{} sh -c \
-    'src="$1"; obj="$2/obj/$(echo "$src" | tr / _).o"
-     $3 $4 -c "$5/$src" -o "$obj" || { echo "fuzz/build.sh: $src failed" >&2; exit 255; }' \
-    _ {} "$work" "$CXX" "$cxxflags" "$root"
+for src in "${library[@]}"; do
+  flags="$cxxflags"
+  [[ "$src" =~ $harness_regex ]] && flags="$cxxflags $harness_flags"
+  printf '%s\t%s\n' "$src" "$flags"
+done |
+  xargs -P "$(nproc)" -d '\n' -I{} sh -c \
+    'src="${1%%	*}"; flags="${1#*	}"; obj="$2/obj/$(echo "$src" | tr / _).o"
+     $3 $flags -c "$4/$src" -o "$obj" || { echo "fuzz/build.sh: $src failed" >&2; exit 255; }' \
+    _ {} "$work" "$CXX" "$root"
 rm -f "$work/libflowcheck.a"
 ar rcs "$work/libflowcheck.a" "$work"/obj/*.o
 
