@@ -28,6 +28,7 @@
 
 #include <concepts>
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <type_traits>
@@ -42,10 +43,28 @@ class Task;
 
 namespace internal {
 
+// Coroutine frames come from a per-thread pool of recycled blocks (frames of
+// up to 1 KiB in 64-byte classes; larger ones from the heap). Every flow
+// operation is a coroutine, and its frame is freed as soon as it returns:
+// recycling spares the allocator -- above all ASan's, which records a stack
+// for each allocation -- a good part of a run's allocations
+// (docs/fuzzing.md). Under ASan a freed block is poisoned, so a use after
+// free is still reported (as use-after-poison). A frame may be freed on
+// another thread than the one that made it; it then joins that thread's
+// pool. Fails only as operator new does (std::bad_alloc).
+void* AllocateFrame(std::size_t size);
+void FreeFrame(void* frame, std::size_t size) noexcept;
+
 // What every Task promise does: start suspended, hand control back to the
 // awaiter at the end, keep an escaped exception.
 class TaskPromiseBase {
  public:
+  // The coroutine's frame, from the pool above.
+  static void* operator new(std::size_t size) { return AllocateFrame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    FreeFrame(frame, size);
+  }
+
   std::suspend_always initial_suspend() noexcept { return {}; }
 
   struct FinalAwaiter {

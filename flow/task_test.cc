@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <coroutine>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace flowcheck {
@@ -184,6 +186,88 @@ TEST(TaskTest, LongChainsDoNotGrowTheStack) {
   root.start_detached();
   EXPECT_EQ(result, 1000000);
 }
+
+// The frame pool (internal::AllocateFrame / FreeFrame) hands a freed block
+// of a size class back to the next frame of that class, keeps frames of
+// different sizes apart, sends large frames to the heap, and accepts frames
+// freed on another thread.
+TEST(FramePoolTest, RecyclesWithinAClassAndKeepsClassesApart) {
+  void* small = internal::AllocateFrame(100);
+  internal::FreeFrame(small, 100);
+  void* again = internal::AllocateFrame(120);  // same 64-byte class
+  EXPECT_EQ(again, small);
+  void* other = internal::AllocateFrame(300);  // another class
+  EXPECT_NE(other, small);
+  std::memset(again, 0xab, 120);  // the whole requested size is writable
+  std::memset(other, 0xcd, 300);
+  internal::FreeFrame(again, 120);
+  internal::FreeFrame(other, 300);
+
+  void* large = internal::AllocateFrame(64 * 1024);
+  std::memset(large, 0, 64 * 1024);
+  internal::FreeFrame(large, 64 * 1024);
+}
+
+TEST(FramePoolTest, AFrameFreedOnAnotherThreadIsFine) {
+  std::vector<void*> frames;
+  for (int i = 0; i < 1000; ++i) frames.push_back(internal::AllocateFrame(200));
+  std::thread other([&frames] {
+    for (void* frame : frames) internal::FreeFrame(frame, 200);
+  });
+  other.join();  // the other thread's pool returned them to the heap
+  for (int i = 0; i < 1000; ++i) {
+    void* frame = internal::AllocateFrame(200);
+    std::memset(frame, 1, 200);
+    internal::FreeFrame(frame, 200);
+  }
+}
+
+TEST(FramePoolTest, ManyLiveTasksAtOnce) {
+  // More frames of one class than a class keeps free: the rest go back to
+  // the heap, and every task still runs to its value.
+  std::vector<Task<int>> tasks;
+  for (int i = 0; i < 2000; ++i) tasks.push_back(Constant(i));
+  long total = 0;
+  auto body = [&]() -> Task<void> {
+    for (Task<int>& task : tasks) total += co_await std::move(task);
+  };
+  Task<void> root = body();
+  root.start_detached();
+  EXPECT_EQ(total, 1999L * 2000 / 2);
+  tasks.clear();
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLOWCHECK_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define FLOWCHECK_TEST_ASAN 1
+#endif
+#ifdef FLOWCHECK_TEST_ASAN
+// Under ASan a recycled frame is poisoned while free: a use after free is
+// still caught although the heap never saw the free.
+TEST(FramePoolDeathTest, UseAfterFreeIsReportedUnderAsan) {
+  EXPECT_DEATH(
+      {
+        char* frame = static_cast<char*>(internal::AllocateFrame(100));
+        internal::FreeFrame(frame, 100);
+        volatile char byte = frame[10];
+        (void)byte;
+      },
+      "use-after-poison");
+}
+TEST(FramePoolDeathTest, OverflowPastTheFrameIsReportedUnderAsan) {
+  EXPECT_DEATH(
+      {
+        char* frame = static_cast<char*>(internal::AllocateFrame(100));
+        volatile char byte = frame[100];
+        (void)byte;
+      },
+      "use-after-poison");
+}
+#endif
 
 }  // namespace
 }  // namespace flowcheck

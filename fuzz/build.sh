@@ -22,6 +22,10 @@
 # (bazel query 'kind("source file", deps(//fuzz:<target>))'); a source a
 # fuzzer needs and this list lacks fails the link, loudly.
 
+# Also when run as `bash fuzz/build.sh` (the #! line's flags are then
+# ignored): a source that fails to compile must fail the build.
+set -euo pipefail
+
 for variable in CC CXX CFLAGS CXXFLAGS LIB_FUZZING_ENGINE OUT; do
   if [ -z "${!variable+set}" ]; then
     echo "fuzz/build.sh: \$$variable is not set (OSS-Fuzz sets CC, CXX," \
@@ -38,6 +42,7 @@ OUT=$(cd "$OUT" && pwd)  # absolute: the zips are written from elsewhere
 mapfile -t targets < "$root/fuzz/targets.txt"
 library=(
   flow/buffer.cc flow/check.cc flow/flow.cc flow/result.cc flow/runtime.cc
+  flow/task.cc
   model/checker.cc model/clause.cc model/connection_model.cc
   model/history.cc model/history_gen.cc model/recorder.cc
   sim/connection.cc sim/fault_plan.cc sim/fault_plan_text.cc sim/faults.cc
