@@ -160,6 +160,12 @@ std::optional<SeedRange> ShardSlice(const SeedRange& all, const Shard& shard) {
   return SeedRange{all.first + begin, all.first + end - 1};
 }
 
+std::string NoSeedReason(const std::string& shard, std::uint64_t shards,
+                         std::uint64_t seeds) {
+  return shard + " was given no seed (" + std::to_string(shards) +
+         " shards for " + std::to_string(seeds) + " seeds)";
+}
+
 Certificate NoSeedsCertificate(const FlowUnderTest& flow,
                                const std::string& why) {
   Certificate c;

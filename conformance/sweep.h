@@ -77,6 +77,12 @@ Certificate Sweep(
 std::variant<Certificate, std::string> MergeCertificates(
     const std::vector<Certificate>& parts);
 
+// Why a shard has no seed, in words: "shard 4 of 4 was given no seed (4
+// shards for 3 seeds)". `shard` names it ("shard 4 of 4"); `shards` is the
+// number of slices the seeds were cut into.
+std::string NoSeedReason(const std::string& shard, std::uint64_t shards,
+                         std::uint64_t seeds);
+
 // The certificate of a shard that was given no seed (more shards than
 // seeds): every clause NOT REACHED with `why`, no seeds. Merges count it as
 // nothing.

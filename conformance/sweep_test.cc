@@ -235,8 +235,9 @@ TEST(SweepTest, AMergeDoesNotDependOnTheOrderOfItsParts) {
 TEST(SweepTest, AnEmptyShardMergesAsNothing) {
   const FlowUnderTest flow = SimFlowUnderTest();
   const Certificate some = Sweep(flow, SmallOptions(), {1, 2});
-  const Certificate none =
-      NoSeedsCertificate(flow, "shard 4 of 4 was given no seed");
+  const std::string why = NoSeedReason("shard 4 of 4", 4, 3);
+  EXPECT_EQ(why, "shard 4 of 4 was given no seed (4 shards for 3 seeds)");
+  const Certificate none = NoSeedsCertificate(flow, why);
   EXPECT_EQ(SeedsText(none), "no seeds");
   const auto merged = MergeCertificates({none, some});
   ASSERT_TRUE(std::holds_alternative<Certificate>(merged));

@@ -503,10 +503,8 @@ conformance::Certificate RunSweep(const CertifyRequest& request,
                 std::to_string(request.shard.total)
           : std::string();
   if (!slice) {
-    const std::string why = shard_text + " was given no seed (" +
-                            std::to_string(request.shard.total) +
-                            " shards for " + std::to_string(all.size()) +
-                            " seeds)";
+    const std::string why =
+        conformance::NoSeedReason(shard_text, request.shard.total, all.size());
     err << "[" << name << "] " << why << "\n";
     return conformance::NoSeedsCertificate(prepared.flow, why);
   }

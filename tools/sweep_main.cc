@@ -136,10 +136,8 @@ int SweepTestMain(int argc, char** argv, conformance::FlowUnderTest flow) {
       part_seeds ? conformance::ShardSlice(all, shard) : std::nullopt;
   conformance::Certificate certificate;
   if (!slice) {
-    const std::string why = "shard " + shard_text + " was given no seed (" +
-                            std::to_string(shard.total * the_part.total) +
-                            " shards for " + std::to_string(rule_seeds.size()) +
-                            " seeds)";
+    const std::string why = conformance::NoSeedReason(
+        "shard " + shard_text, shard.total * the_part.total, rule_seeds.size());
     std::cerr << why << "\n";
     certificate = conformance::NoSeedsCertificate(flow, why);
   } else {
