@@ -6,13 +6,8 @@
 set -u
 bin="$TEST_SRCDIR/flowcheck/examples/xor_certify"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
-failures=0
-total=0
-pass() { echo "ok   $1"; total=$((total + 1)); }
-fail() {  # fail NAME WHY [OUTPUT]
-  echo "FAIL $1: $2"; [ $# -gt 2 ] && echo "$3"
-  failures=$((failures + 1)); total=$((total + 1))
-}
+# pass, fail, expect_run, finish
+source "$TEST_SRCDIR/flowcheck/tools/testing/checks.sh"
 
 out=$("$bin" certify --list 2>&1)
 if grep -q "xor-over-sim" <<<"$out" && grep -q "xor-over-tcp" <<<"$out" &&
@@ -79,19 +74,11 @@ fi
 expect_usage() {  # expect_usage NAME PATTERN -- ARGS
   local name=$1 pattern=$2
   shift 3
-  local out status
-  out=$("$bin" "$@" 2>&1)
-  status=$?
-  if [ "$status" -eq 2 ] && grep -qF -- "$pattern" <<<"$out"; then
-    pass "$name"
-  else
-    fail "$name" "exit $status, wanted 2 and '$pattern'" "$out"
-  fi
+  expect_run "$name" 2 "$pattern" --fixed -- "$bin" "$@"
 }
 expect_usage "no command" "usage:" --
 expect_usage "unknown command" "unknown command 'frobnicate'" -- frobnicate
 expect_usage "flowcheck's flow" "unknown flow 'socketpair'; the flows are: xor-over-sim xor-over-tcp" -- certify --flow=socketpair
 expect_usage "--plan" "none of this command's flows takes a plan" -- certify --flow=xor-over-sim --plan='latency=1ms'
 
-echo "$((total - failures)) of $total checks passed"
-[ "$failures" -eq 0 ]
+finish

@@ -3,28 +3,13 @@
 # messages.
 set -u
 bin="$TEST_SRCDIR/flowcheck/tools/flowcheck"
-failures=0
-total=0
-
-pass() { echo "ok   $1"; total=$((total + 1)); }
-fail() {  # fail NAME WHY [OUTPUT]
-  echo "FAIL $1: $2"; [ $# -gt 2 ] && echo "$3"
-  failures=$((failures + 1)); total=$((total + 1))
-}
+# pass, fail, expect_run, finish
+source "$TEST_SRCDIR/flowcheck/tools/testing/checks.sh"
 
 expect() {  # expect NAME WANTED_STATUS PATTERN -- ARGS...
   local name=$1 want=$2 pattern=$3
   shift 4
-  local out status
-  out=$("$bin" "$@" 2>&1)
-  status=$?
-  if [ "$status" -ne "$want" ]; then
-    fail "$name" "exit $status, wanted $want; output:" "$out"
-  elif ! grep -q -- "$pattern" <<<"$out"; then
-    fail "$name" "output lacks '$pattern':" "$out"
-  else
-    pass "$name"
-  fi
+  expect_run "$name" "$want" "$pattern" -- "$bin" "$@"
 }
 
 # How many clauses the contract has, as the tool itself reports them (one
@@ -34,18 +19,8 @@ clauses=$("$bin" certify --flow=sim --only=R7.eof-sticky --format=json --quiet |
 refused() {  # refused NAME PATTERN -- ARGS: exit 2 before certifying anything
   local name=$1 pattern=$2
   shift 3
-  local out status
-  out=$("$bin" certify "$@" 2>&1)
-  status=$?
-  if [ "$status" -ne 2 ]; then
-    fail "$name" "exit $status, wanted 2; output:" "$out"
-  elif ! grep -q -- "$pattern" <<<"$out"; then
-    fail "$name" "output lacks '$pattern':" "$out"
-  elif grep -qE -- 'certifying|RESULT|report written' <<<"$out"; then
-    fail "$name" "certified before refusing:" "$out"
-  else
-    pass "$name"
-  fi
+  expect_run "$name" 2 "$pattern" --absent='certifying|RESULT|report written' \
+    -- "$bin" certify "$@"
 }
 
 # One cheap, deterministic part of the suite, for the --output cases.
@@ -194,5 +169,4 @@ else
   fail "sweep progress" "no progress line" "$out"
 fi
 
-echo "$((total - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

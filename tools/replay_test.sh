@@ -6,13 +6,8 @@
 set -u
 bin="$TEST_SRCDIR/flowcheck/tools/flowcheck"
 work="${TEST_TMPDIR:-$(mktemp -d)}"
-failures=0
-total=0
-pass() { echo "ok   $1"; total=$((total + 1)); }
-fail() {  # fail NAME WHY [OUTPUT]
-  echo "FAIL $1: $2"; [ $# -gt 2 ] && echo "$3"
-  failures=$((failures + 1)); total=$((total + 1))
-}
+# pass, fail, expect_run, finish
+source "$TEST_SRCDIR/flowcheck/tools/testing/checks.sh"
 
 # check_certificate NAME CERTIFY-ARGS...: certifies (expecting a FAIL), then
 # replays each printed replay line and each JSON case.
@@ -99,16 +94,7 @@ fi
 refused() {  # refused NAME PATTERN -- ARGS: exit 2, nothing run
   local name=$1 pattern=$2
   shift 3
-  local out status
-  out=$("$bin" replay "$@" 2>&1)
-  status=$?
-  if [ "$status" -ne 2 ]; then
-    fail "$name" "exit $status, wanted 2" "$out"
-  elif ! grep -qF -- "$pattern" <<<"$out"; then
-    fail "$name" "output lacks '$pattern'" "$out"
-  else
-    pass "$name"
-  fi
+  expect_run "$name" 2 "$pattern" --fixed -- "$bin" replay "$@"
 }
 printf '{"schema": "flowcheck.certificate/1", "clauses": [' >"$work/truncated.json"
 "$bin" certify --flow=sim --mutants --only=C4.close-waits-for-peer --programs=2 --quiet --format=json --output="$work/matrix.json"
@@ -127,5 +113,4 @@ refused "unknown flow" "unknown flow 'nope'" -- "certify --flow=nope --only=prog
 refused "html to a directory" "--html:" -- "$work/close-returns-early.json" --case=1 --html="$work"
 refused "format" "--format is not for a replay" -- "certify --flow=sim --format=json"
 
-echo "$((total - failures)) of $total checks passed"
-[ "$failures" -eq 0 ]
+finish
