@@ -110,16 +110,7 @@ std::string Replay(const CertifyOptions& options, const FlowUnderTest& flow,
                      " --only=" + part;
   if (part == "programs")
     line += " --programs=" + std::to_string(options.programs);
-  // Limits that change what a case sees (a shorter watchdog judges pending
-  // operations sooner) replay with it.
-  const CertifyOptions defaults;
-  if (options.watchdog != defaults.watchdog)
-    line += " --watchdog=" + sim::FormatDuration(options.watchdog.count());
-  if (options.virtual_time_limit != defaults.virtual_time_limit) {
-    line += " --virtual-time-limit=" +
-            sim::FormatDuration(options.virtual_time_limit.count());
-  }
-  return line;
+  return line + ReplayLimitFlags(options);
 }
 
 // Keeps only the part of a long explanation a report can show.
@@ -469,6 +460,20 @@ bool Selected(const CertifyOptions& options, const std::string& part) {
 }
 
 }  // namespace
+
+std::string ReplayLimitFlags(const CertifyOptions& options) {
+  // Limits that change what a case sees (a shorter watchdog judges pending
+  // operations sooner) replay with it.
+  const CertifyOptions defaults;
+  std::string flags;
+  if (options.watchdog != defaults.watchdog)
+    flags += " --watchdog=" + sim::FormatDuration(options.watchdog.count());
+  if (options.virtual_time_limit != defaults.virtual_time_limit) {
+    flags += " --virtual-time-limit=" +
+             sim::FormatDuration(options.virtual_time_limit.count());
+  }
+  return flags;
+}
 
 std::vector<std::string> CertifyParts() {
   std::vector<std::string> parts = {"programs", "observations"};

@@ -96,6 +96,12 @@ Certificate Certify(const FlowUnderTest& flow, const CertifyOptions& options);
 // scenario id.
 std::vector<std::string> CertifyParts();
 
+// The flags a replay line needs so that a case sees the limits it saw
+// (" --watchdog=500ms --virtual-time-limit=120s"): those of `options` that
+// differ from the defaults; "" if none does. Every replay line a
+// certificate or a kill matrix prints ends with them.
+std::string ReplayLimitFlags(const CertifyOptions& options);
+
 }  // namespace flowcheck::conformance
 
 #endif  // FLOWCHECK_CONFORMANCE_CERTIFY_H_

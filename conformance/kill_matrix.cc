@@ -332,7 +332,8 @@ KillMatrix RunKillMatrix(
                  (options.replay_flow.empty() ? "--flow=" + flow.name
                                               : options.replay_flow) +
                  " --mutant=" + mutant.name +
-                 " --seed=" + std::to_string(options.seed);
+                 " --seed=" + std::to_string(options.seed) +
+                 ReplayLimitFlags(options);
     if (mutant.needs_reset && !flow.capabilities.inject_reset) {
       row.fate = MutantFate::kNotApplicable;
     } else {

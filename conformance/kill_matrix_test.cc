@@ -71,6 +71,23 @@ TEST(KillMatrix, CaughtAndNotApplicable) {
   EXPECT_EQ(json["mutants"][1]["fate"], "not applicable");
 }
 
+// A row's replay line carries the limits the row ran with, as every
+// certificate's replay line does.
+TEST(KillMatrix, ReplayLinesCarryNonDefaultLimits) {
+  CertifyOptions options = Quick();
+  options.only = {"programs"};
+  options.programs = 5;
+  options.watchdog = std::chrono::milliseconds(1500);
+  options.virtual_time_limit = std::chrono::minutes(3);
+  const KillMatrix matrix = RunKillMatrix(
+      SimFlowUnderTest(), Named({"empty-data"}), options, nullptr);
+  ASSERT_EQ(matrix.rows.size(), 1u);
+  EXPECT_EQ(matrix.rows[0].replay,
+            "bazel run //tools:flowcheck -- certify --flow=sim "
+            "--mutant=empty-data --seed=3 --watchdog=1500ms "
+            "--virtual-time-limit=180s");
+}
+
 TEST(KillMatrix, FailuresTheBaselineAlreadyHasCatchNothing) {
   // Over a flow that already returns empty Data, the same breakage adds
   // nothing new: the mutant survives, and the matrix fails.
