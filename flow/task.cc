@@ -26,13 +26,31 @@ namespace {
 
 // Frames are recycled in classes of kGrain bytes up to kClasses * kGrain;
 // larger frames go straight to ::operator new. A class keeps at most
-// kMaxFree frames, so a burst of tasks does not pin memory for ever.
+// kMaxFree blocks: a thread holds at most about 2 MiB of free blocks (256 x
+// 64 x (1 + ... + 16) bytes), returned to the heap when the thread ends.
 constexpr std::size_t kGrain = 64;
 constexpr std::size_t kClasses = 16;
 constexpr std::size_t kMaxFree = 256;
+// Free blocks are reused oldest first. Under ASan a class reuses a block
+// only once it holds more than this many, so a freed frame stays poisoned
+// for at least that many later frees of its class -- a quarantine like the
+// heap's, without which a dangling handle would land in the next frame of
+// its size unreported.
+#ifdef FLOWCHECK_ASAN
+constexpr std::size_t kQuarantine = 64;
+#else
+constexpr std::size_t kQuarantine = 0;
+#endif
 
 struct FreeBlock {
   FreeBlock* next;
+};
+
+// One class's free blocks, oldest at the head.
+struct FreeQueue {
+  FreeBlock* head = nullptr;
+  FreeBlock* tail = nullptr;
+  std::size_t count = 0;
 };
 
 class FramePool {
@@ -42,8 +60,7 @@ class FramePool {
   FramePool& operator=(const FramePool&) = delete;
   ~FramePool();
 
-  FreeBlock* heads[kClasses] = {};
-  std::size_t counts[kClasses] = {};
+  FreeQueue queues[kClasses];
 };
 
 thread_local FramePool pool;
@@ -52,13 +69,24 @@ thread_local FramePool pool;
 // to the heap. Trivially destructible, so it outlives the pool.
 thread_local bool pool_gone = false;
 
+std::size_t BlockSize(std::size_t c) { return (c + 1) * kGrain; }
+
+// Takes the oldest block of class `c` (the queue is not empty), unpoisoned.
+// The blocks still queued stay poisoned.
+FreeBlock* PopOldest(FreeQueue& queue, std::size_t c) {
+  FreeBlock* block = queue.head;
+  FLOWCHECK_UNPOISON(block, BlockSize(c));
+  queue.head = block->next;
+  if (queue.head == nullptr) queue.tail = nullptr;
+  --queue.count;
+  return block;
+}
+
 FramePool::~FramePool() {
   pool_gone = true;
   for (std::size_t c = 0; c < kClasses; ++c) {
-    while (FreeBlock* block = heads[c]) {
-      FLOWCHECK_UNPOISON(block, (c + 1) * kGrain);
-      heads[c] = block->next;
-      ::operator delete(block);
+    while (queues[c].head != nullptr) {
+      ::operator delete(PopOldest(queues[c], c));
     }
   }
 }
@@ -74,20 +102,19 @@ std::size_t ClassOf(std::size_t size) {
 
 void* AllocateFrame(std::size_t size) {
   const std::size_t c = ClassOf(size);
-  if (c == kClasses || pool_gone) return ::operator new(size);
-  const std::size_t block_size = (c + 1) * kGrain;
-  FreeBlock* block = pool.heads[c];
-  if (block == nullptr) {
-    block = static_cast<FreeBlock*>(::operator new(block_size));
+  if (c == kClasses) return ::operator new(size);
+  // A pooled class's frame is always a whole block, even from the heap, so
+  // any thread's pool can take it back.
+  void* block = nullptr;
+  FreeQueue* queue = pool_gone ? nullptr : &pool.queues[c];
+  if (queue != nullptr && queue->count > kQuarantine) {
+    block = PopOldest(*queue, c);
   } else {
-    FLOWCHECK_UNPOISON(block, sizeof(FreeBlock));
-    pool.heads[c] = block->next;
-    --pool.counts[c];
-    FLOWCHECK_UNPOISON(block, block_size);
+    block = ::operator new(BlockSize(c));
   }
   // Under ASan the slack past `size` stays poisoned, so an overflow of the
   // frame is still caught.
-  FLOWCHECK_POISON(reinterpret_cast<char*>(block) + size, block_size - size);
+  FLOWCHECK_POISON(static_cast<char*>(block) + size, BlockSize(c) - size);
   return block;
 }
 
@@ -97,20 +124,25 @@ void FreeFrame(void* frame, std::size_t size) noexcept {
     ::operator delete(frame);
     return;
   }
-  const std::size_t block_size = (c + 1) * kGrain;
-  if (pool_gone || pool.counts[c] >= kMaxFree) {
-    FLOWCHECK_UNPOISON(frame, block_size);
+  FLOWCHECK_UNPOISON(frame, BlockSize(c));
+  if (pool_gone || pool.queues[c].count >= kMaxFree) {
     ::operator delete(frame);
     return;
   }
-  FLOWCHECK_UNPOISON(frame, block_size);
-  FreeBlock* block = static_cast<FreeBlock*>(frame);
-  block->next = pool.heads[c];
-  pool.heads[c] = block;
-  ++pool.counts[c];
+  FreeQueue& queue = pool.queues[c];
+  FreeBlock* block = ::new (frame) FreeBlock{nullptr};
+  if (queue.tail == nullptr) {
+    queue.head = block;
+  } else {
+    FLOWCHECK_UNPOISON(queue.tail, sizeof(FreeBlock));
+    queue.tail->next = block;
+    FLOWCHECK_POISON(queue.tail, BlockSize(c));
+  }
+  queue.tail = block;
+  ++queue.count;
   // A use of the frame after it was freed reads poisoned memory: ASan
   // reports it (as use-after-poison) although the heap never saw a free.
-  FLOWCHECK_POISON(block, block_size);
+  FLOWCHECK_POISON(block, BlockSize(c));
 }
 
 }  // namespace flowcheck::internal

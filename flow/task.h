@@ -44,14 +44,16 @@ class Task;
 namespace internal {
 
 // Coroutine frames come from a per-thread pool of recycled blocks (frames of
-// up to 1 KiB in 64-byte classes; larger ones from the heap). Every flow
-// operation is a coroutine, and its frame is freed as soon as it returns:
-// recycling spares the allocator -- above all ASan's, which records a stack
-// for each allocation -- a good part of a run's allocations
-// (docs/fuzzing.md). Under ASan a freed block is poisoned, so a use after
-// free is still reported (as use-after-poison). A frame may be freed on
-// another thread than the one that made it; it then joins that thread's
-// pool. Fails only as operator new does (std::bad_alloc).
+// up to 1 KiB in 64-byte classes, reused oldest first; larger ones from the
+// heap). Every flow operation is a coroutine, and its frame is freed as soon
+// as it returns: recycling spares the allocator -- above all ASan's, which
+// records a stack for each allocation -- a good part of a run's allocations
+// (docs/fuzzing.md). Under ASan a freed block is poisoned and is reused only
+// after 64 later frees of its class (a quarantine), so a use after free is
+// still reported (as use-after-poison) unless the block was reused since. A
+// frame may be freed on another thread than the one that made it; it then
+// joins that thread's pool. Fails only as operator new does
+// (std::bad_alloc).
 void* AllocateFrame(std::size_t size);
 void FreeFrame(void* frame, std::size_t size) noexcept;
 
