@@ -1,6 +1,7 @@
 #include "flow/task.h"
 
 #include <cstddef>
+#include <memory>
 #include <new>
 
 #if defined(__has_feature)
@@ -42,14 +43,14 @@ constexpr std::size_t kQuarantine = 64;
 constexpr std::size_t kQuarantine = 0;
 #endif
 
-struct FreeBlock {
-  FreeBlock* next;
-};
-
-// One class's free blocks, oldest at the head.
+// One class's free blocks, oldest first, in a ring of kMaxFree pointers
+// allocated on first use. The links live here and not in the blocks, so
+// that a free block can be poisoned whole (its first bytes are where a
+// dangling handle's resume would read) and LeakSanitizer, which does not
+// look into poisoned memory, still sees every block from the thread's pool.
 struct FreeQueue {
-  FreeBlock* head = nullptr;
-  FreeBlock* tail = nullptr;
+  std::unique_ptr<void*[]> slots;
+  std::size_t head = 0;
   std::size_t count = 0;
 };
 
@@ -73,21 +74,18 @@ std::size_t BlockSize(std::size_t c) { return (c + 1) * kGrain; }
 
 // Takes the oldest block of class `c` (the queue is not empty), unpoisoned.
 // The blocks still queued stay poisoned.
-FreeBlock* PopOldest(FreeQueue& queue, std::size_t c) {
-  FreeBlock* block = queue.head;
-  FLOWCHECK_UNPOISON(block, BlockSize(c));
-  queue.head = block->next;
-  if (queue.head == nullptr) queue.tail = nullptr;
+void* PopOldest(FreeQueue& queue, std::size_t c) {
+  void* block = queue.slots[queue.head];
+  queue.head = (queue.head + 1) % kMaxFree;
   --queue.count;
+  FLOWCHECK_UNPOISON(block, BlockSize(c));
   return block;
 }
 
 FramePool::~FramePool() {
   pool_gone = true;
   for (std::size_t c = 0; c < kClasses; ++c) {
-    while (queues[c].head != nullptr) {
-      ::operator delete(PopOldest(queues[c], c));
-    }
+    while (queues[c].count > 0) ::operator delete(PopOldest(queues[c], c));
   }
 }
 
@@ -130,19 +128,18 @@ void FreeFrame(void* frame, std::size_t size) noexcept {
     return;
   }
   FreeQueue& queue = pool.queues[c];
-  FreeBlock* block = ::new (frame) FreeBlock{nullptr};
-  if (queue.tail == nullptr) {
-    queue.head = block;
-  } else {
-    FLOWCHECK_UNPOISON(queue.tail, sizeof(FreeBlock));
-    queue.tail->next = block;
-    FLOWCHECK_POISON(queue.tail, BlockSize(c));
+  if (queue.slots == nullptr) {
+    queue.slots.reset(new (std::nothrow) void*[kMaxFree]);
+    if (queue.slots == nullptr) {  // no memory for the ring: no pooling
+      ::operator delete(frame);
+      return;
+    }
   }
-  queue.tail = block;
+  queue.slots[(queue.head + queue.count) % kMaxFree] = frame;
   ++queue.count;
   // A use of the frame after it was freed reads poisoned memory: ASan
   // reports it (as use-after-poison) although the heap never saw a free.
-  FLOWCHECK_POISON(block, BlockSize(c));
+  FLOWCHECK_POISON(frame, BlockSize(c));
 }
 
 }  // namespace flowcheck::internal
