@@ -21,14 +21,7 @@
 #include <memory>
 #include <typeinfo>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define FLOWCHECK_SANITIZED_MEMORY 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define FLOWCHECK_SANITIZED_MEMORY 1
-#endif
-#endif
+#include "flow/sanitizers.h"
 
 namespace flowcheck::conformance {
 namespace {

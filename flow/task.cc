@@ -4,14 +4,8 @@
 #include <memory>
 #include <new>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FLOWCHECK_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define FLOWCHECK_ASAN 1
-#endif
+#include "flow/sanitizers.h"
+
 #ifdef FLOWCHECK_ASAN
 #include <sanitizer/asan_interface.h>
 #define FLOWCHECK_POISON(address, size) ASAN_POISON_MEMORY_REGION(address, size)

@@ -11,15 +11,9 @@
 #include <thread>
 #include <vector>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FLOWCHECK_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define FLOWCHECK_TEST_ASAN 1
-#endif
-#ifdef FLOWCHECK_TEST_ASAN
+#include "flow/sanitizers.h"
+
+#ifdef FLOWCHECK_ASAN
 #include <sanitizer/lsan_interface.h>
 #endif
 
@@ -261,7 +255,7 @@ TEST(FramePoolTest, ManyLiveTasksAtOnce) {
   tasks.clear();
 }
 
-#ifdef FLOWCHECK_TEST_ASAN
+#ifdef FLOWCHECK_ASAN
 // Free blocks are poisoned, and LeakSanitizer does not look into poisoned
 // memory: the pool keeps its links outside the blocks, or every queued block
 // would be reported as leaked (libFuzzer checks for leaks whenever an input
