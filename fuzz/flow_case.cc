@@ -48,7 +48,9 @@ constexpr std::uint64_t kMaxReadBytes = 64;
 constexpr std::uint64_t kMaxWindowBytes = 2048;
 constexpr std::int64_t kMaxCloseDelayUs = 10000;
 constexpr std::int64_t kMaxFaultAtUs = 50000;
-constexpr std::uint64_t kMaxFaultAfterBytes = 16384;
+// No more than an endpoint may write (kMaxBytesPerEndpoint): a trigger
+// past it never fires.
+constexpr std::uint64_t kMaxFaultAfterBytes = kMaxBytesPerEndpoint;
 constexpr std::uint32_t kMaxFaultPerMillion = 200000;
 constexpr std::int64_t kMaxFaultDurationUs = 100000;
 constexpr std::uint64_t kMaxSeed = 0xffffffffULL;
@@ -201,8 +203,24 @@ void Plan(Io& io, sim::FaultPlan& plan) {
   for (sim::FaultRule& rule : plan.faults) Fault(io, rule);
 }
 
+// A write size: a choice in [0, max], then clamped to what is left of the
+// endpoint's byte budget `left` (decoding clamps; encoding insists that the
+// sizes fit, so that the round trip is exact).
 template <typename Io>
-void Operation(Io& io, ProgramOp& op) {
+void BudgetedSize(Io& io, std::uint32_t& size, std::uint32_t max,
+                  std::uint64_t& left) {
+  if constexpr (kEncoding<Io>) {
+    FLOWCHECK_CHECK(size <= left,
+                    "write sizes over the endpoint's byte budget "
+                    "(fuzz/flow_case.h, BytesBudget)");
+  }
+  io.Int(size, std::uint32_t{0}, max);
+  if (size > left) size = static_cast<std::uint32_t>(left);
+  left -= size;
+}
+
+template <typename Io>
+void Operation(Io& io, ProgramOp& op, std::uint64_t& budget_left) {
   // Choices 0..3 are ProgramOp::Kind's first four; 4 is a reset (a hold
   // has no fuzz encoding: it waits in real time).
   int kind = 0;
@@ -220,13 +238,13 @@ void Operation(Io& io, ProgramOp& op) {
         FLOWCHECK_CHECK(op.sizes.size() == 1, "a write has one size");
       }
       op.sizes.resize(1);
-      io.Int(op.sizes[0], std::uint32_t{0}, kMaxWriteBytes);
+      BudgetedSize(io, op.sizes[0], kMaxWriteBytes, budget_left);
       Unused<Io>(op.pause_us, "pause_us of a write");
       break;
     case ProgramOp::Kind::kWritev:
       Count(io, op.sizes, kMaxWritevParts);
       for (std::uint32_t& size : op.sizes) {
-        io.Int(size, std::uint32_t{0}, kMaxWritevPartBytes);
+        BudgetedSize(io, size, kMaxWritevPartBytes, budget_left);
       }
       Unused<Io>(op.pause_us, "pause_us of a writev");
       break;
@@ -257,11 +275,11 @@ void Operation(Io& io, ProgramOp& op) {
 }
 
 template <typename Io>
-void Endpoint(Io& io, EndpointProgram& endpoint) {
+void Endpoint(Io& io, EndpointProgram& endpoint, std::uint64_t budget) {
   io.Int(endpoint.readers, 1, 2);
   io.Int(endpoint.reads_after_eof, 0, 2);
   Count(io, endpoint.ops, kMaxOpsPerEndpoint);
-  for (ProgramOp& op : endpoint.ops) Operation(io, op);
+  for (ProgramOp& op : endpoint.ops) Operation(io, op, budget);
 }
 
 template <typename Io>
@@ -273,11 +291,26 @@ void Case(Io& io, FlowCase& flow_case, PlanSource source) {
     FLOWCHECK_CHECK(flow_case.plan == sim::FaultPlan{},
                     "a plan in a case whose flow shapes its own links");
   }
-  Endpoint(io, flow_case.program.a);
-  Endpoint(io, flow_case.program.b);
+  Endpoint(io, flow_case.program.a,
+           BytesBudget(flow_case.plan.a_to_b, source));
+  Endpoint(io, flow_case.program.b,
+           BytesBudget(flow_case.plan.b_to_a, source));
 }
 
 }  // namespace
+
+std::uint64_t BytesBudget(const sim::LinkOptions& link, PlanSource source) {
+  if (source == PlanSource::kFactory) return kMaxBytesPerEndpoint;
+  std::uint64_t unit = 0;
+  for (std::uint64_t bound :
+       {link.read_bytes_max, link.segment_bytes_max, link.window_bytes}) {
+    if (bound > 0 && (unit == 0 || bound < unit)) unit = bound;
+  }
+  if (unit == 0 || unit >= kMaxBytesPerEndpoint / kMaxReadsPerDirection) {
+    return kMaxBytesPerEndpoint;
+  }
+  return unit * kMaxReadsPerDirection;
+}
 
 std::string FlowCase::ToString(PlanSource source) const {
   std::string out = "seed " + std::to_string(program.seed) + ", plan ";

@@ -99,13 +99,25 @@ std::vector<std::uint8_t> RandomBytes(std::uint64_t seed, std::size_t size) {
   return bytes;
 }
 
-// Any bytes give a case with a valid plan (decoding checks it) that
-// encodes back to bytes decoding the same way.
+std::uint64_t WrittenBytes(const conformance::EndpointProgram& endpoint) {
+  std::uint64_t bytes = 0;
+  for (const ProgramOp& op : endpoint.ops) {
+    for (std::uint32_t size : op.sizes) bytes += size;
+  }
+  return bytes;
+}
+
+// Any bytes give a case with a valid plan (decoding checks it), within its
+// byte budgets, that encodes back to bytes decoding the same way.
 TEST(FlowCaseTest, AnyBytesDecodeToAValidCaseThatReEncodes) {
   for (std::uint64_t seed = 1; seed <= 300; ++seed) {
     const std::vector<std::uint8_t> bytes = RandomBytes(seed, seed % 200);
     const FlowCase decoded = DecodeFlowCase(bytes, PlanSource::kDecoded);
     EXPECT_FALSE(sim::ValidateFaultPlan(decoded.plan).has_value());
+    EXPECT_LE(WrittenBytes(decoded.program.a),
+              BytesBudget(decoded.plan.a_to_b, PlanSource::kDecoded));
+    EXPECT_LE(WrittenBytes(decoded.program.b),
+              BytesBudget(decoded.plan.b_to_a, PlanSource::kDecoded));
     const FlowCase again = DecodeFlowCase(
         EncodeFlowCase(decoded, PlanSource::kDecoded), PlanSource::kDecoded);
     ASSERT_EQ(again.plan, decoded.plan) << "seed " << seed;
@@ -113,6 +125,51 @@ TEST(FlowCaseTest, AnyBytesDecodeToAValidCaseThatReEncodes) {
               decoded.ToString(PlanSource::kDecoded))
         << "seed " << seed;
   }
+}
+
+// The budget: kMaxReadsPerDirection reads of the smallest unit a read may
+// return, never more than kMaxBytesPerEndpoint.
+TEST(FlowCaseTest, TheByteBudgetFollowsTheSmallestReadUnit) {
+  auto budget = [](const char* link) {
+    return BytesBudget(sim::ParseFaultPlan(link).plan().a_to_b,
+                       PlanSource::kDecoded);
+  };
+  EXPECT_EQ(budget(""), kMaxBytesPerEndpoint);
+  EXPECT_EQ(budget("split=1B coalesce=off"), kMaxReadsPerDirection);
+  EXPECT_EQ(budget("read-max=3B"), 3 * kMaxReadsPerDirection);
+  EXPECT_EQ(budget("window=7B split=1B..3B"), 3 * kMaxReadsPerDirection);
+  EXPECT_EQ(budget("split=1B..64B"), kMaxBytesPerEndpoint);
+  EXPECT_EQ(BytesBudget(sim::ParseFaultPlan("split=1B").plan().a_to_b,
+                        PlanSource::kFactory),
+            kMaxBytesPerEndpoint);
+}
+
+// Inputs asking for more than the budget are clamped to it, not rejected:
+// random bytes of the factory's shape reach the budget exactly, never more.
+TEST(FlowCaseTest, SizesPastTheBudgetAreClampedWhenDecoded) {
+  int at_budget = 0;
+  for (std::uint64_t seed = 1; seed <= 300; ++seed) {
+    std::vector<std::uint8_t> bytes = RandomBytes(seed, 600);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) bytes[i] |= 0xf0;
+    const FlowCase decoded = DecodeFlowCase(bytes, PlanSource::kFactory);
+    for (const conformance::EndpointProgram* endpoint :
+         {&decoded.program.a, &decoded.program.b}) {
+      ASSERT_LE(WrittenBytes(*endpoint), kMaxBytesPerEndpoint)
+          << "seed " << seed;
+      at_budget += WrittenBytes(*endpoint) == kMaxBytesPerEndpoint;
+    }
+  }
+  EXPECT_GT(at_budget, 0);
+}
+
+TEST(FlowCaseDeathTest, EncodingSizesOverTheBudgetAborts) {
+  FlowCase flow_case;
+  for (int i = 0; i < 5; ++i) {
+    flow_case.program.a.ops.push_back(
+        {ProgramOp::Kind::kWrite, {kMaxWriteBytes}, 0});
+  }
+  EXPECT_DEATH(EncodeFlowCase(flow_case, PlanSource::kFactory),
+               "over the endpoint's byte budget");
 }
 
 FlowFuzzTarget SimTarget() {

@@ -90,7 +90,7 @@ std::vector<NamedCase> FlowCases() {
       {"one-byte-segments-no-coalescing", "split=1B coalesce=off", 3,
        Endpoint({Write(200), Close()}), Endpoint({Write(50), Close()})},
       {"tiny-window-two-readers", "window=7B split=1B..3B", 4,
-       Endpoint({Write(1024), Write(1024), Close()}),
+       Endpoint({Write(384), Write(384), Close()}),
        Endpoint({Write(300), Close()}, 2)},
       {"latency-bandwidth-pauses",
        "latency=1ms..3ms bandwidth=100KB/s read-max=16B", 5,
