@@ -172,6 +172,27 @@ TEST(FlowCaseDeathTest, EncodingSizesOverTheBudgetAborts) {
                "over the endpoint's byte budget");
 }
 
+std::vector<std::string> ArgsAfterDefaults(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(args.size());
+  char** pointer = argv.data();
+  AddDefaultFlags(&argc, &pointer);
+  EXPECT_EQ(pointer[argc], nullptr);
+  return std::vector<std::string>(pointer, pointer + argc);
+}
+
+TEST(FlowFuzzerTest, DefaultFlagsAreAddedUnlessTheCommandLineSetsThem) {
+  EXPECT_EQ(ArgsAfterDefaults({"fuzzer", "-runs=5", "corpus"}),
+            (std::vector<std::string>{"fuzzer", "-runs=5", "corpus",
+                                      "-entropic_scale_per_exec_time=1"}));
+  EXPECT_EQ(
+      ArgsAfterDefaults({"fuzzer", "-entropic_scale_per_exec_time=0", "c"}),
+      (std::vector<std::string>{"fuzzer", "-entropic_scale_per_exec_time=0",
+                                "c"}));
+}
+
 FlowFuzzTarget SimTarget() {
   return FlowFuzzTarget{
       .name = "test",

@@ -3,7 +3,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <span>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "conformance/program.h"
 #include "conformance/sim_subject.h"
@@ -132,6 +134,23 @@ int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
                   finding->substr(first_line + 1));
   }
   return 0;
+}
+
+void AddDefaultFlags(int* argc, char*** argv) {
+  static std::vector<char*> extended;
+  extended.assign(*argv, *argv + *argc);
+  for (const char* flag : kDefaultFlags) {
+    const std::string_view name =
+        std::string_view(flag).substr(0, std::string_view(flag).find('=') + 1);
+    bool given = false;
+    for (int i = 1; i < *argc; ++i) {
+      given = given || std::string_view((*argv)[i]).starts_with(name);
+    }
+    if (!given) extended.push_back(const_cast<char*>(flag));
+  }
+  *argc = static_cast<int>(extended.size());
+  extended.push_back(nullptr);  // argv[argc] is null, as main's is
+  *argv = extended.data();
 }
 
 FlowFuzzTarget FlowFuzzTargetFor(std::string name,

@@ -25,7 +25,11 @@
 //   FLOWCHECK_FLOW_FUZZER("my_flow_fuzzer", my::MyFlowUnderTest());
 //
 // The macro defines LLVMFuzzerTestOneInput; the factory is called once,
-// on the first input, and `make(seed)` once per run. Single-threaded.
+// on the first input, and `make(seed)` once per run. Single-threaded. It
+// also defines LLVMFuzzerInitialize, which adds the flow targets' default
+// libFuzzer flags (AddDefaultFlags); a target that needs its own
+// LLVMFuzzerInitialize writes both functions out, as sim_vs_model_fuzzer.cc
+// does, and calls AddDefaultFlags from its own.
 #ifndef FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 #define FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 
@@ -82,11 +86,31 @@ int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
 FlowFuzzTarget FlowFuzzTargetFor(std::string name,
                                  conformance::FlowUnderTest flow);
 
+// The libFuzzer flags a flow target runs with unless its command line sets
+// them: `-entropic_scale_per_exec_time=1`, which gives inputs that run
+// faster more turns (up to 30x). The cost of a flow input varies a hundred
+// times with its program and links, and coverage does not grow with it;
+// with the flag the flow fuzzers run about twice the executions per second
+// and find the same (docs/fuzzing.md). libFuzzer documents that the flag
+// makes a run depend on timing even with -seed: for a reproducible run,
+// pass -entropic_scale_per_exec_time=0 (fuzz/run_fuzzers.sh does).
+inline constexpr const char* kDefaultFlags[] = {
+    "-entropic_scale_per_exec_time=1"};
+
+// For LLVMFuzzerInitialize (libFuzzer calls it before parsing its flags):
+// appends each of kDefaultFlags that argv does not set already. The new
+// argv lives until the process ends; the strings are not copied.
+void AddDefaultFlags(int* argc, char*** argv);
+
 }  // namespace flowcheck::fuzz
 
 // Defines the libFuzzer entry point for `flow_under_test` (an expression
 // giving a conformance::FlowUnderTest, evaluated once).
 #define FLOWCHECK_FLOW_FUZZER(target_name, flow_under_test)                \
+  extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {           \
+    ::flowcheck::fuzz::AddDefaultFlags(argc, argv);                        \
+    return 0;                                                              \
+  }                                                                        \
   extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,          \
                                         std::size_t size) {                \
     static const ::flowcheck::fuzz::FlowFuzzTarget kFlowcheckFuzzTarget =  \

@@ -47,6 +47,11 @@ flowcheck::fuzz::FlowFuzzTarget MakeTarget() {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  flowcheck::fuzz::AddDefaultFlags(argc, argv);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   static const flowcheck::fuzz::FlowFuzzTarget target = MakeTarget();

@@ -29,6 +29,11 @@ const flowcheck::fuzz::FlowFuzzTarget& Target() {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
+  flowcheck::fuzz::AddDefaultFlags(argc, argv);
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   return flowcheck::fuzz::FuzzFlowOneInput(Target(), data, size);
