@@ -29,9 +29,10 @@ struct ProgramRun {
 
 // Performs the ops of `side` whose actor is `actor`, in order, whatever
 // each returns. Both tasks of a side draw bytes from one pattern offset,
-// so every byte written on a side is unique.
+// so every byte written on a side is unique. `ops` is the program's, which
+// outlives the run (as RunReader's `end`).
 Task<void> RunActor(ProgramRun& run, Flow& flow, Side side,
-                    ProgramOp::Actor actor, std::vector<ProgramOp> ops) {
+                    ProgramOp::Actor actor, const std::vector<ProgramOp>& ops) {
   std::uint64_t& offset = run.offset[static_cast<int>(side)];
   for (const ProgramOp& op : ops) {
     if (op.actor != actor) continue;
