@@ -339,10 +339,10 @@ Execution RunRecorded(Subject& subject, const Starter& start,
   {
     // The recorders take the endpoints over; they die after the tasks and
     // before the runtime (the order Subject keeps too).
-    RecordingFlow a(Noting(std::move(subject.a), Side::kA), Side::kA,
-                    history, runtime);
-    RecordingFlow b(Noting(std::move(subject.b), Side::kB), Side::kB,
-                    history, runtime);
+    RecordingFlow a(Noting(std::move(subject.a), Side::kA), Side::kA, history,
+                    runtime);
+    RecordingFlow b(Noting(std::move(subject.b), Side::kB), Side::kB, history,
+                    runtime);
     start(runtime, a, b, subject);
     const bool simulated = runtime.is_simulated();
     execution.run =
