@@ -291,10 +291,8 @@ void Case(Io& io, FlowCase& flow_case, PlanSource source) {
     FLOWCHECK_CHECK(flow_case.plan == sim::FaultPlan{},
                     "a plan in a case whose flow shapes its own links");
   }
-  Endpoint(io, flow_case.program.a,
-           BytesBudget(flow_case.plan.a_to_b, source));
-  Endpoint(io, flow_case.program.b,
-           BytesBudget(flow_case.plan.b_to_a, source));
+  Endpoint(io, flow_case.program.a, BytesBudget(flow_case.plan.a_to_b, source));
+  Endpoint(io, flow_case.program.b, BytesBudget(flow_case.plan.b_to_a, source));
 }
 
 }  // namespace
