@@ -48,8 +48,10 @@ constexpr std::uint64_t kMaxReadBytes = 64;
 constexpr std::uint64_t kMaxWindowBytes = 2048;
 constexpr std::int64_t kMaxCloseDelayUs = 10000;
 constexpr std::int64_t kMaxFaultAtUs = 50000;
-// No more than an endpoint may write (kMaxBytesPerEndpoint): a trigger
-// past it never fires.
+// No more than an endpoint may ever write (kMaxBytesPerEndpoint): a
+// trigger past it could never fire. (Under a plan that lowers the budget,
+// the upper part of this range still never fires; it stays one range so
+// that the plan's bytes mean the same whatever the budget.)
 constexpr std::uint64_t kMaxFaultAfterBytes = kMaxBytesPerEndpoint;
 constexpr std::uint32_t kMaxFaultPerMillion = 200000;
 constexpr std::int64_t kMaxFaultDurationUs = 100000;

@@ -62,12 +62,13 @@ inline constexpr std::uint32_t kMaxFaults = 3;
 // The cost budget of one input: the bytes an endpoint's writes and writevs
 // may hand over in all. An input whose sizes add up to more is clamped when
 // decoded (the write that crosses the budget is shortened, later ones are
-// empty), so every byte string still decodes, and a mutated size byte still
-// changes one choice. A fuzzer learns nothing from the 10,000th byte of one
+// empty), so every byte string still decodes and each size still takes the
+// same bytes (a mutated size byte may now also shorten the sizes after it,
+// up to the budget). A fuzzer learns nothing from the 10,000th byte of one
 // stream that it did not from the 1,000th, but it paid for every read of
 // it: before the budget, a few inputs of one-byte segments made thousands
 // of reads each and took most of sim_vs_model_fuzzer's time
-// (docs/fuzzing.md, "A cost budget per input").
+// (docs/fuzzing.md, "A cost budget, cheap inputs first").
 inline constexpr std::uint64_t kMaxBytesPerEndpoint = 4096;
 // With a decoded plan the budget is smaller where the links make reads
 // small: about kMaxReadsPerDirection reads of the smallest unit a read of

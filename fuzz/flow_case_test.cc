@@ -178,9 +178,21 @@ std::vector<std::string> ArgsAfterDefaults(std::vector<std::string> args) {
   argv.push_back(nullptr);
   int argc = static_cast<int>(args.size());
   char** pointer = argv.data();
-  AddDefaultFlags(&argc, &pointer);
+  AppendDefaultFlags(&argc, &pointer);
   EXPECT_EQ(pointer[argc], nullptr);
   return std::vector<std::string>(pointer, pointer + argc);
+}
+
+// This test is not linked with libFuzzer: like AFL++'s driver or the
+// replay driver, it must get argv back untouched.
+TEST(FlowFuzzerTest, DefaultFlagsAreLeftOutWhenTheEngineIsNotLibFuzzer) {
+  std::string name = "fuzzer";
+  std::vector<char*> argv = {name.data(), nullptr};
+  int argc = 1;
+  char** pointer = argv.data();
+  AddDefaultFlags(&argc, &pointer);
+  EXPECT_EQ(argc, 1);
+  EXPECT_EQ(pointer, argv.data());
 }
 
 TEST(FlowFuzzerTest, DefaultFlagsAreAddedUnlessTheCommandLineSetsThem) {

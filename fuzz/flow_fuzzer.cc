@@ -9,7 +9,13 @@
 
 #include "conformance/program.h"
 #include "conformance/sim_subject.h"
+#include "flow/check.h"
 #include "fuzz/finding.h"
+
+// Defined by libFuzzer "so that the client binary can test for its
+// existence" (FuzzerDriver.cpp), and by Centipede; null elsewhere.
+extern "C" __attribute__((weak)) void __libfuzzer_is_present();
+extern "C" __attribute__((weak)) void CentipedeIsPresent();
 
 namespace flowcheck::fuzz {
 namespace {
@@ -136,12 +142,15 @@ int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
   return 0;
 }
 
-void AddDefaultFlags(int* argc, char*** argv) {
+void AppendDefaultFlags(int* argc, char*** argv) {
   static std::vector<char*> extended;
-  extended.assign(*argv, *argv + *argc);
+  std::vector<char*> args(*argv, *argv + *argc);
+  extended = std::move(args);
   for (const char* flag : kDefaultFlags) {
-    const std::string_view name =
-        std::string_view(flag).substr(0, std::string_view(flag).find('=') + 1);
+    const std::size_t equals = std::string_view(flag).find('=');
+    FLOWCHECK_CHECK(equals != std::string_view::npos,
+                    "a default flag is -name=value");
+    const std::string_view name = std::string_view(flag).substr(0, equals + 1);
     bool given = false;
     for (int i = 1; i < *argc; ++i) {
       given = given || std::string_view((*argv)[i]).starts_with(name);
@@ -151,6 +160,18 @@ void AddDefaultFlags(int* argc, char*** argv) {
   *argc = static_cast<int>(extended.size());
   extended.push_back(nullptr);  // argv[argc] is null, as main's is
   *argv = extended.data();
+}
+
+void AddDefaultFlags(int* argc, char*** argv) {
+  // Another engine's driver (AFL++'s, honggfuzz's, a standalone main, our
+  // replay driver) calls LLVMFuzzerInitialize too and reads argv its own
+  // way: AFL++'s takes a leading -flag for its loop count. Only libFuzzer
+  // (which marks itself with this symbol) gets libFuzzer's flags;
+  // Centipede defines the same mark but not libFuzzer's flags.
+  if (__libfuzzer_is_present == nullptr || CentipedeIsPresent != nullptr) {
+    return;
+  }
+  AppendDefaultFlags(argc, argv);
 }
 
 FlowFuzzTarget FlowFuzzTargetFor(std::string name,

@@ -27,9 +27,10 @@
 // The macro defines LLVMFuzzerTestOneInput; the factory is called once,
 // on the first input, and `make(seed)` once per run. Single-threaded. It
 // also defines LLVMFuzzerInitialize, which adds the flow targets' default
-// libFuzzer flags (AddDefaultFlags); a target that needs its own
-// LLVMFuzzerInitialize writes both functions out, as sim_vs_model_fuzzer.cc
-// does, and calls AddDefaultFlags from its own.
+// libFuzzer flags (AddDefaultFlags); so a target that needs its own
+// LLVMFuzzerInitialize cannot use the macro: it writes both functions out
+// (as sim_vs_model_fuzzer.cc does, which decodes a plan) and calls
+// AddDefaultFlags from its own.
 #ifndef FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 #define FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 
@@ -98,9 +99,16 @@ inline constexpr const char* kDefaultFlags[] = {
     "-entropic_scale_per_exec_time=1"};
 
 // For LLVMFuzzerInitialize (libFuzzer calls it before parsing its flags):
-// appends each of kDefaultFlags that argv does not set already. The new
-// argv lives until the process ends; the strings are not copied.
+// when the engine is libFuzzer, AppendDefaultFlags; under any other engine
+// or driver (AFL++, honggfuzz, Centipede, the replay driver), which read
+// argv their own way, leaves argv as it is.
 void AddDefaultFlags(int* argc, char*** argv);
+
+// Appends each of kDefaultFlags that argv does not set already (a flag is
+// set when an argument starts with its "-name="). The new argv lives until
+// the process ends (one per process: a second call replaces the first's);
+// the strings are not copied.
+void AppendDefaultFlags(int* argc, char*** argv);
 
 }  // namespace flowcheck::fuzz
 

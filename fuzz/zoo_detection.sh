@@ -5,7 +5,9 @@
 # clang-14, ASan, libFuzzer), then for each mutant starts libFuzzer from an
 # EMPTY corpus with a fixed seed and records the executions until its first
 # finding -- once per determinism setting given (default: 1, every input
-# re-run as before, and 8, the template's sample).
+# re-run as before, and 8, the template's sample). The template's default
+# -entropic_scale_per_exec_time=1 is kept, as a user runs it, so the counts
+# also depend on timing: a second run finds other numbers.
 #
 #   fuzz/zoo_detection.sh [MAX_SECONDS_PER_MUTANT] [EVERY ...]
 #   FLOWCHECK_ZOO_ONLY="drop-byte flip-byte" fuzz/zoo_detection.sh
