@@ -144,6 +144,7 @@ int FuzzFlowOneInput(const FlowFuzzTarget& target, const std::uint8_t* data,
 
 void AppendDefaultFlags(int* argc, char*** argv) {
   static std::vector<char*> extended;
+  // Copied before `extended` changes: *argv may be its own storage.
   std::vector<char*> args(*argv, *argv + *argc);
   extended = std::move(args);
   for (const char* flag : kDefaultFlags) {

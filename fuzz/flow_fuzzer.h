@@ -29,8 +29,9 @@
 // also defines LLVMFuzzerInitialize, which adds the flow targets' default
 // libFuzzer flags (AddDefaultFlags); so a target that needs its own
 // LLVMFuzzerInitialize cannot use the macro: it writes both functions out
-// (as sim_vs_model_fuzzer.cc does, which decodes a plan) and calls
-// AddDefaultFlags from its own.
+// and calls AddDefaultFlags from its own. A target that writes only its own
+// LLVMFuzzerTestOneInput (sim_vs_model_fuzzer.cc, which decodes a plan)
+// adds FLOWCHECK_FLOW_FUZZER_INITIALIZE().
 #ifndef FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 #define FLOWCHECK_FUZZ_FLOW_FUZZER_H_
 
@@ -112,13 +113,18 @@ void AppendDefaultFlags(int* argc, char*** argv);
 
 }  // namespace flowcheck::fuzz
 
-// Defines the libFuzzer entry point for `flow_under_test` (an expression
+// Defines LLVMFuzzerInitialize as AddDefaultFlags, for a flow target that
+// writes its own LLVMFuzzerTestOneInput.
+#define FLOWCHECK_FLOW_FUZZER_INITIALIZE()                       \
+  extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) { \
+    ::flowcheck::fuzz::AddDefaultFlags(argc, argv);              \
+    return 0;                                                    \
+  }
+
+// Defines the libFuzzer entry points for `flow_under_test` (an expression
 // giving a conformance::FlowUnderTest, evaluated once).
 #define FLOWCHECK_FLOW_FUZZER(target_name, flow_under_test)                \
-  extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {           \
-    ::flowcheck::fuzz::AddDefaultFlags(argc, argv);                        \
-    return 0;                                                              \
-  }                                                                        \
+  FLOWCHECK_FLOW_FUZZER_INITIALIZE()                                       \
   extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,          \
                                         std::size_t size) {                \
     static const ::flowcheck::fuzz::FlowFuzzTarget kFlowcheckFuzzTarget =  \

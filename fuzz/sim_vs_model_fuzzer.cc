@@ -29,10 +29,7 @@ const flowcheck::fuzz::FlowFuzzTarget& Target() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
-  flowcheck::fuzz::AddDefaultFlags(argc, argv);
-  return 0;
-}
+FLOWCHECK_FLOW_FUZZER_INITIALIZE()
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {

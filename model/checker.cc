@@ -184,7 +184,7 @@ class Checker {
     for (const Operation& op : history_.operations()) {
       if (op.side == writer && op.is_write()) {
         writes.push_back(&op);
-        for (const std::string& part : op.arg_bytes) bytes += part.size();
+        bytes += op.write_size();
       }
     }
     dir.stream.reserve(bytes);
