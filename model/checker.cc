@@ -46,10 +46,94 @@ struct Piece {
   std::string_view bytes;
 };
 
+// Per direction, what CheckDirection learns and later checks use.
+struct Direction {
+  std::string stream;  // bytes of writes not refused with Closed
+  std::vector<Segment> segments;
+  std::size_t required_end = 0;     // end of the last Ok write
+  std::size_t pending_end = 0;      // end of the last pending write
+  std::size_t bytes_read = 0;       // Data bytes read, in all
+  std::int64_t first_eof = kNever;  // completion seq of the first Eof
+};
+
+// Where a check keeps its working buffers: emptied, not freed, between
+// the checks of one thread. A fuzzer checks thousands of histories a
+// second, and under ASan each buffer allocated afresh cost a stack trace
+// and a quarantine slot (a third of the checker's time). Buffers that grew
+// past kScratchKeep bytes are freed after the check that grew them, so a
+// thread keeps at most about that much after checking a huge history.
+struct Scratch {
+  // One search frame of LinearizeAndCheck: its candidates are
+  // candidates[begin, end).
+  struct Frame {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    std::size_t next = 0;    // index into candidates of the next try
+                             // (begin: none tried yet)
+    std::size_t pos = 0;     // stream position before this choice
+    std::size_t chosen = 0;  // index into pieces of the current choice
+  };
+
+  Direction directions[2];  // indexed by the writing side
+  std::vector<const Operation*> reads;
+  std::vector<const Operation*> writes;
+  std::vector<Piece> pieces;
+  std::vector<std::size_t> by_invoke;
+  // The four link arrays of LinearizeAndCheck, n + 1 entries each.
+  std::vector<std::size_t> next_c, prev_c, next_i, prev_i;
+  std::vector<std::size_t> candidates;  // all frames' candidates, stacked
+  std::vector<Frame> stack;
+  bool in_use = false;  // a check is running with these buffers
+
+  // Empties every buffer for the next check (capacity kept).
+  void Clear() {
+    for (Direction& direction : directions) {
+      direction.stream.clear();
+      direction.segments.clear();
+      direction.required_end = 0;
+      direction.pending_end = 0;
+      direction.bytes_read = 0;
+      direction.first_eof = kNever;
+    }
+  }
+  // Frees the buffers that grew past kScratchKeep bytes.
+  void Trim();
+};
+
+constexpr std::size_t kScratchKeep = std::size_t{1} << 20;
+
+template <typename Container>
+void FreeIfLarge(Container& container) {
+  if (container.capacity() * sizeof(typename Container::value_type) >
+      kScratchKeep) {
+    Container().swap(container);
+  }
+}
+
+void Scratch::Trim() {
+  for (Direction& direction : directions) {
+    FreeIfLarge(direction.stream);
+    FreeIfLarge(direction.segments);
+  }
+  FreeIfLarge(reads);
+  FreeIfLarge(writes);
+  FreeIfLarge(pieces);
+  FreeIfLarge(by_invoke);
+  for (std::vector<std::size_t>* links : {&next_c, &prev_c, &next_i, &prev_i}) {
+    FreeIfLarge(*links);
+  }
+  FreeIfLarge(candidates);
+  FreeIfLarge(stack);
+}
+
 class Checker {
  public:
-  Checker(const History& history, const CheckOptions& options)
-      : history_(history), options_(options) {}
+  // `scratch` is empty (Scratch::Clear) and used by this check alone.
+  Checker(const History& history, const CheckOptions& options, Scratch& scratch)
+      : history_(history),
+        options_(options),
+        scratch_(scratch),
+        directions_(scratch.directions) {}
 
   CheckResult Run() {
     for (Side side : {Side::kA, Side::kB}) {
@@ -80,16 +164,6 @@ class Checker {
 
  private:
   static int Index(Side side) { return static_cast<int>(side); }
-
-  // Per direction, what CheckDirection learns and later checks use.
-  struct Direction {
-    std::string stream;  // bytes of writes not refused with Closed
-    std::vector<Segment> segments;
-    std::size_t required_end = 0;     // end of the last Ok write
-    std::size_t pending_end = 0;      // end of the last pending write
-    std::size_t bytes_read = 0;       // Data bytes read, in all
-    std::int64_t first_eof = kNever;  // completion seq of the first Eof
-  };
 
   void Report(Clause clause, std::vector<int> ops, std::int64_t seq,
               std::string explanation) {
@@ -129,10 +203,8 @@ class Checker {
     Direction& dir = directions_[Index(writer)];
     BuildStream(writer, dir);
 
-    // Sized once: under the fuzzers' ASan every growth step of these
-    // vectors was an allocation with a stack trace, run after run.
-    std::vector<const Operation*> reads;
-    reads.reserve(history_.operations().size());
+    std::vector<const Operation*>& reads = scratch_.reads;
+    reads.clear();
     for (const Operation& op : history_.operations()) {
       if (op.side == reader && op.kind == OpKind::kRead) reads.push_back(&op);
     }
@@ -142,8 +214,8 @@ class Checker {
       }
     }
 
-    std::vector<Piece> pieces;
-    pieces.reserve(reads.size());
+    std::vector<Piece>& pieces = scratch_.pieces;
+    pieces.clear();
     for (const Operation* op : reads) {
       if (!op->completed()) continue;
       const ReadResult& result = *op->read_result;
@@ -168,7 +240,7 @@ class Checker {
         CheckReadError(*op, reader);
       }
     }
-    LinearizeAndCheck(writer, dir, std::move(pieces));
+    LinearizeAndCheck(writer, dir, pieces);
     for (const Operation* op : reads) {
       if (op->completed() && op->read_result->is_eof() &&
           *op->complete_seq == dir.first_eof) {
@@ -178,8 +250,8 @@ class Checker {
   }
 
   void BuildStream(Side writer, Direction& dir) {
-    std::vector<const Operation*> writes;
-    writes.reserve(history_.operations().size());
+    std::vector<const Operation*>& writes = scratch_.writes;
+    writes.clear();
     std::size_t bytes = 0;
     for (const Operation& op : history_.operations()) {
       if (op.side == writer && op.is_write()) {
@@ -188,7 +260,6 @@ class Checker {
       }
     }
     dir.stream.reserve(bytes);
-    dir.segments.reserve(writes.size());
     std::sort(writes.begin(), writes.end(),
               [](const Operation* a, const Operation* b) {
                 return a->invoke_seq < b->invoke_seq;
@@ -259,7 +330,7 @@ class Checker {
   // precedence (a read that completed before another was invoked comes
   // first), whose concatenation is a prefix of the stream.
   void LinearizeAndCheck(Side writer, const Direction& dir,
-                         std::vector<Piece> pieces) {
+                         std::vector<Piece>& pieces) {
     std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
       return a.complete_seq < b.complete_seq;
     });
@@ -272,14 +343,21 @@ class Checker {
     // before the earliest completion -- as many as reads overlap -- never
     // the placed ones (a scan over those made a history with one read
     // pending throughout cost O(n^2)).
-    std::vector<std::size_t> by_invoke(n);
+    std::vector<std::size_t>& by_invoke = scratch_.by_invoke;
+    by_invoke.resize(n);
     for (std::size_t i = 0; i < n; ++i) by_invoke[i] = i;
     std::stable_sort(by_invoke.begin(), by_invoke.end(),
                      [&pieces](std::size_t a, std::size_t b) {
                        return pieces[a].invoke_seq < pieces[b].invoke_seq;
                      });
-    std::vector<std::size_t> next_c(n + 1), prev_c(n + 1);
-    std::vector<std::size_t> next_i(n + 1), prev_i(n + 1);
+    std::vector<std::size_t>& next_c = scratch_.next_c;
+    std::vector<std::size_t>& prev_c = scratch_.prev_c;
+    std::vector<std::size_t>& next_i = scratch_.next_i;
+    std::vector<std::size_t>& prev_i = scratch_.prev_i;
+    for (std::vector<std::size_t>* links :
+         {&next_c, &prev_c, &next_i, &prev_i}) {
+      links->resize(n + 1);
+    }
     {
       std::size_t before_c = n;
       std::size_t before_i = n;
@@ -308,13 +386,11 @@ class Checker {
       next_i[prev_i[x]] = x;
       prev_i[next_i[x]] = x;
     };
-    struct Frame {
-      std::vector<std::size_t> candidates;
-      std::size_t next = 0;
-      std::size_t pos = 0;     // stream position before this choice
-      std::size_t chosen = 0;  // index into pieces of the current choice
-    };
-    std::vector<Frame> stack;
+    using Frame = Scratch::Frame;
+    std::vector<std::size_t>& candidates = scratch_.candidates;
+    std::vector<Frame>& stack = scratch_.stack;
+    candidates.clear();
+    stack.clear();
     std::size_t pos = 0;
     std::size_t best_depth = 0;
     std::size_t best_pos = 0;
@@ -322,31 +398,36 @@ class Checker {
     bool failed_anywhere = false;
     std::int64_t steps = 0;
 
-    auto candidates_here = [&](std::size_t at) {
-      std::vector<std::size_t> out;
+    // A new frame at stream position `at`, its candidates stacked on
+    // those of the frames below it.
+    auto frame_at = [&](std::size_t at) {
+      const std::size_t begin = candidates.size();
+      const Frame frame{.begin = begin, .end = begin, .next = begin, .pos = at};
       // The first unplaced piece completed earliest; any other piece may go
       // before it only if it was invoked before that completion.
       const std::size_t first = next_c[n];
-      if (first == n) return out;
+      if (first == n) return frame;
       const std::int64_t limit = pieces[first].complete_seq;
       for (std::size_t x = next_i[n]; x != n; x = next_i[x]) {
         if (x != first && pieces[x].invoke_seq > limit) break;
-        if (Fits(dir, pieces[x], at)) out.push_back(x);
+        if (Fits(dir, pieces[x], at)) candidates.push_back(x);
       }
-      std::sort(out.begin(), out.end());  // in completion order
-      if (out.empty() && (stack.size() >= best_depth || !failed_anywhere)) {
+      // In completion order.
+      std::sort(candidates.begin() + static_cast<std::ptrdiff_t>(begin),
+                candidates.end());
+      if (candidates.size() == begin &&
+          (stack.size() >= best_depth || !failed_anywhere)) {
         failed_anywhere = true;
         best_depth = stack.size();
         best_pos = at;
         best_failed = first;
       }
-      return out;
+      return Frame{
+          .begin = begin, .end = candidates.size(), .next = begin, .pos = at};
     };
 
     bool success = n == 0;
-    if (!success) {
-      stack.push_back(Frame{candidates_here(0), 0, 0, 0});
-    }
+    if (!success) stack.push_back(frame_at(0));
     while (!stack.empty()) {
       if (++steps > kLinearizeBudget) {
         result_.notes.push_back(
@@ -356,20 +437,21 @@ class Checker {
         return;
       }
       Frame& top = stack.back();
-      if (top.next > 0) unplace(top.chosen);  // undo the last try
-      if (top.next == top.candidates.size()) {
+      if (top.next > top.begin) unplace(top.chosen);  // undo the last try
+      if (top.next == top.end) {
+        candidates.resize(top.begin);
         stack.pop_back();
         continue;
       }
-      top.chosen = top.candidates[top.next++];
+      top.chosen = candidates[top.next++];
       place(top.chosen);
       pos = top.pos + pieces[top.chosen].bytes.size();
       if (stack.size() == n) {
         success = true;
         break;
       }
-      std::vector<std::size_t> next = candidates_here(pos);
-      stack.push_back(Frame{std::move(next), 0, pos, 0});
+      const Frame next = frame_at(pos);
+      stack.push_back(next);
     }
     if (success) return;
     ReportMismatch(writer, dir, pieces[best_failed], best_pos);
@@ -941,10 +1023,11 @@ class Checker {
 
   const History& history_;
   const CheckOptions options_;
+  Scratch& scratch_;
+  Direction* const directions_;         // scratch_.directions
   const FaultRecord* break_ = nullptr;  // first connection_broken fault
   CheckResult result_;
   std::int64_t close_invoke_[2] = {kNever, kNever};
-  Direction directions_[2];  // indexed by the writing side
 };
 
 }  // namespace
@@ -984,7 +1067,24 @@ CheckResult CheckHistory(const History& history) {
 }
 
 CheckResult CheckHistory(const History& history, const CheckOptions& options) {
-  return Checker(history, options).Run();
+  thread_local Scratch scratch;
+  if (scratch.in_use) {
+    // Not expected (a check calls no other), but never share the buffers.
+    Scratch own;
+    return Checker(history, options, own).Run();
+  }
+  struct InUse {
+    explicit InUse(Scratch& s) : scratch(s) {
+      scratch.in_use = true;
+      scratch.Clear();
+    }
+    ~InUse() {
+      scratch.Trim();
+      scratch.in_use = false;
+    }
+    Scratch& scratch;
+  } in_use(scratch);
+  return Checker(history, options, scratch).Run();
 }
 
 }  // namespace flowcheck

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -102,6 +103,62 @@ TEST(CheckerSweep, EveryMutationFiresAndIsCaught) {
     EXPECT_GE(applied[mutation], 50)
         << MutationName(mutation) << " applied too rarely to mean anything";
   }
+}
+
+// CheckHistory keeps its working buffers per thread from check to check.
+// Checking legal and corrupted histories of every size one after another
+// on one thread (each check on buffers the last one left, a 2 MiB stream
+// among them so that the freeing of large buffers runs too) must give, for
+// each, exactly what a check on a thread of its own (fresh buffers) gives.
+TEST(CheckerScratch, ReusedBuffersGiveTheFreshResult) {
+  std::vector<History> histories;
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+    std::uint64_t state = seed * 7919;
+    std::vector<std::uint32_t> choices(150 + seed * 13 % 400);
+    for (std::uint32_t& choice : choices) {
+      choice = static_cast<std::uint32_t>(sim::SplitMix64(state));
+    }
+    ChoiceSource source(choices);
+    const Script script = GenerateLegalScript(source, 1000);
+    histories.push_back(BuildHistory(script));
+    const Mutation mutation = kAllMutations[seed % std::size(kAllMutations)];
+    const std::vector<std::uint32_t> where = {
+        static_cast<std::uint32_t>(sim::SplitMix64(state)),
+        static_cast<std::uint32_t>(sim::SplitMix64(state))};
+    ChoiceSource where_source(where);
+    if (const auto mutated = Mutate(script, mutation, where_source)) {
+      histories.push_back(BuildHistory(mutated->script));
+    }
+    if (seed == 30) {
+      History big;
+      const std::string bytes(std::size_t{2} << 20, 'x');
+      const int write =
+          big.Invoke(Side::kA, OpKind::kWrite, {Buffer::Copy(bytes)},
+                     std::chrono::microseconds(1));
+      big.CompleteWrite(write, WriteResult::Ok(), std::chrono::microseconds(2));
+      // Read back with one byte changed: R4 fails, on a 2 MiB stream.
+      const int read =
+          big.Invoke(Side::kB, OpKind::kRead, {}, std::chrono::microseconds(3));
+      big.CompleteRead(read, ReadResult::Data(Buffer::Copy(bytes + "y")),
+                       std::chrono::microseconds(4));
+      histories.push_back(std::move(big));
+    }
+  }
+  std::vector<std::string> reused;
+  int failing = 0;
+  for (const History& history : histories) {
+    const CheckResult result = CheckHistory(history);
+    reused.push_back(result.ToString());
+    failing += !result.ok();
+  }
+  for (std::size_t i = 0; i < histories.size(); ++i) {
+    std::string fresh;
+    std::thread([&] { fresh = CheckHistory(histories[i]).ToString(); }).join();
+    EXPECT_EQ(reused[i], fresh) << "history " << i;
+  }
+  // Both kinds were really checked.
+  EXPECT_GE(failing, 20);
+  EXPECT_GE(static_cast<int>(histories.size()) - failing, 40);
 }
 
 // Regressions found by fuzz/history_checker_fuzzer. The generated streams
