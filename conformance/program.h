@@ -62,6 +62,8 @@ struct ProgramOp {
   std::uint32_t pause_us = 0;        // kPause
   Actor actor = Actor::kWriter;
 
+  friend bool operator==(const ProgramOp&, const ProgramOp&) = default;
+
   // "write 1200 bytes", "writev [3, 0, 17]", "close", "pause 40us",
   // "writev 300 parts [0 x12, 1, 65536, ...] = 70000 bytes" (long lists
   // are run-length encoded), "hold the half-close, writing 16 bytes x4",
@@ -82,6 +84,9 @@ struct EndpointProgram {
   // Each reader sleeps this long before each read (0: reads at once), so
   // the peer's writes fill the window (real-time worlds cap it, RunLimits).
   std::uint32_t read_pause_us = 0;
+
+  friend bool operator==(const EndpointProgram&,
+                         const EndpointProgram&) = default;
 };
 
 struct Program {
@@ -89,10 +94,15 @@ struct Program {
   EndpointProgram a;
   EndpointProgram b;
 
+  friend bool operator==(const Program&, const Program&) = default;
+
   // Every endpoint closes at least once: adds a close at the end of the
   // writer of an endpoint that has none; clamps readers to 1..2 and the
   // read counts to 0..1000. Extra closes are kept (double close).
   void Normalize();
+  // Whether Normalize() would change nothing (a decoded fuzz case is
+  // normal already: RunProgram then runs it without a copy).
+  bool IsNormal() const;
   // One line per operation, naming its task: "A1 writer: write 1200 bytes",
   // "A4 closer: close" ... then the readers.
   std::string ToString() const;

@@ -34,6 +34,76 @@ TEST(ProgramTest, PrintsOneOperationPerLine) {
             "  B: 2 concurrent readers until Eof\n");
 }
 
+// RunProgram skips its copy of a program that IsNormal() says Normalize()
+// would not change: the two must agree on every program.
+TEST(ProgramTest, IsNormalExactlyWhenNormalizeChangesNothing) {
+  std::uint64_t state = 12345;
+  auto pick = [&state](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  int normal = 0;
+  int not_normal = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Program program;
+    program.seed = i;
+    for (EndpointProgram* endpoint : {&program.a, &program.b}) {
+      const std::uint64_t ops = pick(4);
+      for (std::uint64_t k = 0; k < ops; ++k) {
+        ProgramOp op;
+        op.kind = static_cast<ProgramOp::Kind>(pick(6));
+        for (std::uint64_t n = pick(3); n > 0; --n) {
+          op.sizes.push_back(static_cast<std::uint32_t>(pick(5)));
+        }
+        op.actor = pick(4) == 0 ? ProgramOp::Actor::kCloser
+                                : ProgramOp::Actor::kWriter;
+        endpoint->ops.push_back(op);
+      }
+      // Mostly in range, sometimes out of it.
+      endpoint->readers = pick(8) == 0 ? 3 : static_cast<int>(1 + pick(2));
+      endpoint->reads_after_eof = pick(8) == 0 ? 1001 : 0;
+      endpoint->reads_after_error = pick(8) == 0 ? -1 : 2;
+    }
+    // Half of them normal, some of those then off by one thing.
+    if (pick(2) == 0) {
+      program.Normalize();
+      EndpointProgram& endpoint = pick(2) == 0 ? program.a : program.b;
+      ProgramOp& op = endpoint.ops[pick(endpoint.ops.size())];
+      switch (pick(8)) {
+        case 0:
+          op.actor = ProgramOp::Actor::kCloser;
+          break;
+        case 1:
+          op.sizes.clear();
+          break;
+        case 2:
+          op.sizes.push_back(1);
+          break;
+        case 3:
+          endpoint.readers = 0;
+          break;
+        case 4:
+          endpoint.reads_after_eof = 1001;
+          break;
+        case 5:
+          std::erase_if(endpoint.ops, [](const ProgramOp& each) {
+            return each.kind == ProgramOp::Kind::kClose;
+          });
+          break;
+        default:
+          break;  // stays normal
+      }
+    }
+    Program normalized = program;
+    normalized.Normalize();
+    EXPECT_EQ(program.IsNormal(), program == normalized) << program.ToString();
+    EXPECT_TRUE(normalized.IsNormal()) << normalized.ToString();
+    (program == normalized ? normal : not_normal)++;
+  }
+  EXPECT_GE(normal, 100);
+  EXPECT_GE(not_normal, 100);
+}
+
 TEST(ProgramTest, NormalizeKeepsEveryCloseAndAddsOneWhereMissing) {
   Program program;
   program.a.ops = {{ProgramOp::Kind::kClose, {}, 0},
