@@ -280,7 +280,7 @@ class Checker {
       Segment segment;
       segment.op = op->id;
       segment.begin = dir.stream.size();
-      for (const std::string& part : op->arg_bytes) dir.stream += part;
+      dir.stream += op->arg_bytes;
       segment.end = dir.stream.size();
       segment.invoke_seq = op->invoke_seq;
       segment.ok = op->completed() && op->write_result->is_ok();
@@ -898,15 +898,17 @@ class Checker {
                    ". A buffer returned by read must be fresh: nothing may "
                    "change it later.");
       }
-      for (std::size_t i = 0; i < op.args.size(); ++i) {
-        if (op.args[i].view() != op.arg_bytes[i]) {
+      for (std::size_t i = 0, offset = 0; i < op.args.size();
+           offset += op.args[i++].size()) {
+        const std::string_view handed =
+            std::string_view(op.arg_bytes).substr(offset, op.args[i].size());
+        if (op.args[i].view() != handed) {
           Report(Clause::kW4, {op.id},
                  op.completed() ? *op.complete_seq : op.invoke_seq,
                  std::string(SideName(op.side)) + "'s " +
                      std::string(OpKindName(op.kind)) + " " + Op(op.id) +
-                     " was handed " +
-                     Buffer::Copy(op.arg_bytes[i]).Preview(16) + " (buffer " +
-                     std::to_string(i) + "), which later held " +
+                     " was handed " + Buffer::Copy(handed).Preview(16) +
+                     " (buffer " + std::to_string(i) + "), which later held " +
                      op.args[i].Preview(16) +
                      ". The flow must never modify a buffer handed to "
                      "write/writev.");

@@ -398,6 +398,28 @@ TEST(CheckerRejects, W4FlowModifiedAWrittenBuffer) {
   ExpectOnly(result, Clause::kW4, write);
 }
 
+// The copies of a writev's parts are one string: the part changed is found
+// at its own offset, and the report names it and its bytes.
+TEST(CheckerRejects, W4FlowModifiedTheThirdPartOfAWritev) {
+  Builder h;
+  auto storage = std::make_shared<std::string>("abcdefgh");
+  const int writev = h.history().Invoke(
+      A, OpKind::kWritev,
+      {Buffer::Adopt(storage, 0, 2), Buffer::Adopt(storage, 2, 0),
+       Buffer::Adopt(storage, 2, 3), Buffer::Adopt(storage, 5, 3)},
+      std::chrono::microseconds(100));
+  h.Done(writev, WriteResult::Ok());
+  (*storage)[3] = 'X';  // inside the third part, "cde"
+  const CheckResult result = h.CutOff();
+  ExpectOnly(result, Clause::kW4, writev);
+  EXPECT_NE(result.ToString().find("(buffer 2)"), std::string::npos)
+      << result.ToString();
+  EXPECT_NE(result.ToString().find("\"cde\""), std::string::npos)
+      << result.ToString();
+  EXPECT_NE(result.ToString().find("\"cXe\""), std::string::npos)
+      << result.ToString();
+}
+
 TEST(CheckerRejects, C1CloseDidNotFlush) {
   Builder h;
   h.Write(A, "abc");

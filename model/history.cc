@@ -24,18 +24,24 @@ std::string_view OpKindName(OpKind kind) {
 
 std::size_t Operation::write_size() const { return TotalSize(args); }
 
+std::string_view Operation::ArgBytes(std::size_t part) const {
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < part; ++i) offset += args.at(i).size();
+  return std::string_view(arg_bytes).substr(offset, args.at(part).size());
+}
+
 namespace {
 
 std::string DescribeCall(const Operation& op) {
   std::string out =
       std::string(SideName(op.side)) + " " + std::string(OpKindName(op.kind));
   if (op.kind == OpKind::kWrite && !op.args.empty()) {
-    out += " " + Buffer::Copy(op.arg_bytes[0]).Preview(16);
+    out += " " + Buffer::Copy(op.ArgBytes(0)).Preview(16);
   } else if (op.kind == OpKind::kWritev) {
     out += " [";
     for (std::size_t i = 0; i < op.args.size(); ++i) {
       if (i > 0) out += ", ";
-      out += Buffer::Copy(op.arg_bytes[i]).Preview(16);
+      out += Buffer::Copy(op.ArgBytes(i)).Preview(16);
     }
     out += "]";
   }
@@ -70,8 +76,8 @@ int History::Invoke(Side side, OpKind kind, std::vector<Buffer> args,
   op.side = side;
   op.kind = kind;
   op.task = std::move(task);
-  op.arg_bytes.reserve(args.size());
-  for (const Buffer& arg : args) op.arg_bytes.push_back(arg.ToString());
+  op.arg_bytes.reserve(TotalSize(args));
+  for (const Buffer& arg : args) op.arg_bytes += arg.view();
   op.args = std::move(args);
   op.invoke_seq = NextSeq();
   op.invoke_time = time;

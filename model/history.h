@@ -56,9 +56,11 @@ struct Operation {
   std::string task;  // the calling task's name, if known
 
   // write: one buffer; writev: its parts; read, close: none. The buffers as
-  // handed to the flow, and a copy of their bytes made at invocation (W4).
+  // handed to the flow, and a copy of their bytes made at invocation (W4):
+  // all parts' bytes in one string (a writev of 40 parts is one copy, not
+  // 40), part i at the sum of the sizes of args[0..i).
   std::vector<Buffer> args;
-  std::vector<std::string> arg_bytes;
+  std::string arg_bytes;
 
   std::int64_t invoke_seq = 0;
   Duration invoke_time{0};
@@ -76,6 +78,8 @@ struct Operation {
   }
   // Bytes handed to a write/writev (the sum of its parts).
   std::size_t write_size() const;
+  // The copy made at invocation of part `part` (< args.size()).
+  std::string_view ArgBytes(std::size_t part) const;
 
   // One line: `#4 B read -> Data 5 bytes "hello"` or `#2 A write 3 bytes
   // "abc" (pending)`, with the task name when known.

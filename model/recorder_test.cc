@@ -97,7 +97,7 @@ TEST(RecordingFlowTest, RecordsInvocationsAndResultsInOrder) {
   EXPECT_EQ(write.side, Side::kA);
   EXPECT_EQ(write.kind, OpKind::kWrite);
   EXPECT_EQ(write.task, "writer");
-  EXPECT_EQ(write.arg_bytes, std::vector<std::string>{"h"});
+  EXPECT_EQ(write.arg_bytes, "h");
   EXPECT_TRUE(write.write_result->is_ok());
   EXPECT_EQ(history.operation(1).kind, OpKind::kWritev);
   EXPECT_EQ(history.operation(1).invoke_time, std::chrono::microseconds(1));
