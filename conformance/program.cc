@@ -365,6 +365,12 @@ Execution RunRecorded(Subject& subject, const Starter& start,
       execution.history.AddFault(side, name, effects, runtime.now());
     }
   });
+  // Removed on every way out, a throw included: the listener refers to
+  // this function's locals, the reporter lives on with the subject.
+  struct Unlisten {
+    FaultReporter& faults;
+    ~Unlisten() { faults.Listen(nullptr); }
+  } unlisten{*subject.faults};
   {
     // The recorders take the endpoints over; they die after the tasks and
     // before the runtime (the order Subject keeps too).
@@ -372,6 +378,13 @@ Execution RunRecorded(Subject& subject, const Starter& start,
                     runtime);
     RecordingFlow b(Noting(std::move(subject.b), Side::kB), Side::kB, history,
                     runtime);
+    // Also when the run throws (a flow's exception leaves its task and
+    // RunFor): the tasks still suspended in the flows' operations are
+    // destroyed before the flows, whose state their frames may touch.
+    struct TasksFirst {
+      Runtime& runtime;
+      ~TasksFirst() { runtime.DestroyTasks(); }
+    } tasks_first{runtime};
     start(runtime, a, b, subject);
     const bool simulated = runtime.is_simulated();
     execution.run =
@@ -393,7 +406,6 @@ Execution RunRecorded(Subject& subject, const Starter& start,
     }
     runtime.DestroyTasks();
   }
-  subject.faults->Listen(nullptr);
   if (subject.world_log) execution.world_log = subject.world_log();
   if (subject.world_failure) {
     // Not the flow's verdict: the case ends as a CRASH line saying why.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <stdexcept>
+
 #include "conformance/sim_subject.h"
 
 namespace flowcheck::conformance {
@@ -172,6 +175,53 @@ TEST(ProgramTest, RunsOnTheSimulatedFlowAndPasses) {
   }
   EXPECT_TRUE(saw_closed);
   EXPECT_EQ(subject.a, nullptr);  // consumed
+}
+
+// A flow whose read throws: the exception leaves the task, and RunFor.
+class ReadThrowsFlow : public FlowWrapper {
+ public:
+  using FlowWrapper::FlowWrapper;
+  Task<ReadResult> read() override {
+    throw std::runtime_error("the flow's read threw");
+    co_return ReadResult::Eof();
+  }
+};
+
+// A flow that counts its pending reads, as flows keep their own
+// bookkeeping: a read's frame updates the flow when it ends, also when it
+// is destroyed while suspended.
+class CountsReadsFlow : public FlowWrapper {
+ public:
+  using FlowWrapper::FlowWrapper;
+  Task<ReadResult> read() override {
+    struct Pending {
+      explicit Pending(int& count) : count(++count) {}
+      ~Pending() { --count; }
+      int& count;
+    } pending(pending_reads_);
+    co_return co_await target().read();
+  }
+
+ private:
+  int pending_reads_ = 0;
+};
+
+// The exception reaches RunProgram's caller while B's reader is still
+// suspended in B's read. Its frame must be destroyed before the flow it
+// belongs to (under ASan: no use after free when it ends), and the subject
+// is still destroyed cleanly afterwards.
+TEST(ProgramTest, AFlowThatThrowsLeavesNoTaskBehindItsFlows) {
+  Subject subject = MakeSimSubject(5);
+  subject.a = std::make_unique<ReadThrowsFlow>(std::move(subject.a));
+  subject.b = std::make_unique<CountsReadsFlow>(std::move(subject.b));
+  Program program;
+  program.seed = 5;
+  // A closes only after 10 ms and its reader reads (and throws) after 1 ms:
+  // by then B's reader has waited in the flow's read for 1 ms.
+  program.a.ops = {{ProgramOp::Kind::kPause, {}, 10000}};
+  program.a.read_pause_us = 1000;
+  program.Normalize();
+  EXPECT_THROW(RunProgram(subject, program), std::runtime_error);
 }
 
 }  // namespace
