@@ -44,7 +44,7 @@ library=(
   flow/buffer.cc flow/check.cc flow/flow.cc flow/result.cc flow/runtime.cc
   flow/task.cc
   model/checker.cc model/clause.cc model/connection_model.cc
-  model/history.cc model/history_gen.cc model/recorder.cc
+  model/history.cc model/history_gen.cc model/pattern.cc model/recorder.cc
   sim/connection.cc sim/fault_plan.cc sim/fault_plan_text.cc sim/faults.cc
   sim/link.cc sim/random.cc sim/scheduler.cc sim/trace.cc sim/units.cc
   sim/wait_list.cc

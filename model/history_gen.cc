@@ -185,52 +185,6 @@ int CloseInvokeIndex(const Script& script, Side side) {
 
 }  // namespace
 
-char GeneratedByte(Side side, std::uint64_t offset) {
-  // Block k of 256 bytes steps by the odd number 7 + 2k (mod 256): within a
-  // block every byte value once, and the step from a block's last byte to
-  // the next block's first is that block's step again. So each pair of
-  // neighbours (x, x + step) occurs once per step, and the 128 odd steps
-  // make 32768 bytes in which no pair of neighbours repeats.
-  const std::uint64_t position = offset % kGeneratedUniquePairsBytes;
-  const std::uint64_t step = 7 + 2 * (position / 256);
-  return static_cast<char>(
-      (1 + 128 * static_cast<std::uint64_t>(side) + (position % 256) * step) %
-      256);
-}
-
-char PatternByte(std::uint64_t seed, Side side, std::uint64_t offset) {
-  const std::uint64_t block = offset / kGeneratedUniquePairsBytes;
-  return static_cast<char>(
-      static_cast<unsigned char>(GeneratedByte(side, offset)) + block * 97 +
-      seed % 97);
-}
-
-std::string PatternBytes(std::uint64_t seed, Side side, std::uint64_t offset,
-                         std::size_t size) {
-  // PatternByte a run of 256 at a time: within a run the step is fixed, so
-  // each byte is the previous one plus the step (mod 256). The property
-  // programs write megabytes; one division per byte was most of their time.
-  std::string bytes(size, '\0');
-  std::size_t i = 0;
-  while (i < size) {
-    const std::uint64_t position = offset + i;
-    const std::uint64_t in_period = position % kGeneratedUniquePairsBytes;
-    const auto step = static_cast<std::uint8_t>(7 + 2 * (in_period / 256));
-    const auto shift = static_cast<std::uint8_t>(
-        position / kGeneratedUniquePairsBytes * 97 + seed % 97);
-    auto value = static_cast<std::uint8_t>(
-        static_cast<unsigned char>(GeneratedByte(side, position)) + shift);
-    const std::size_t run =
-        std::min<std::uint64_t>(size - i, 256 - in_period % 256);
-    for (std::size_t k = 0; k < run; ++k) {
-      bytes[i + k] = static_cast<char>(value);
-      value = static_cast<std::uint8_t>(value + step);
-    }
-    i += run;
-  }
-  return bytes;
-}
-
 std::string Script::ToString() const {
   std::string out;
   for (const ScriptEvent& event : events) {
