@@ -190,20 +190,30 @@ class ReadThrowsFlow : public FlowWrapper {
 // A flow that counts its pending reads, as flows keep their own
 // bookkeeping: a read's frame updates the flow when it ends, also when it
 // is destroyed while suspended.
+// The count lives outside the flow here, so the test can read it after the
+// flow is gone.
 class CountsReadsFlow : public FlowWrapper {
  public:
-  using FlowWrapper::FlowWrapper;
+  struct Counts {
+    int started = 0;
+    int pending = 0;
+  };
+  CountsReadsFlow(std::unique_ptr<Flow> target, Counts& counts)
+      : FlowWrapper(std::move(target)), counts_(&counts) {}
   Task<ReadResult> read() override {
     struct Pending {
-      explicit Pending(int& count) : count(++count) {}
-      ~Pending() { --count; }
-      int& count;
-    } pending(pending_reads_);
+      explicit Pending(Counts*& counts) : owner(counts) {
+        ++owner->started;
+        ++owner->pending;
+      }
+      ~Pending() { --owner->pending; }
+      Counts*& owner;  // the flow's member: read when the frame ends
+    } pending(counts_);
     co_return co_await target().read();
   }
 
  private:
-  int pending_reads_ = 0;
+  Counts* counts_;
 };
 
 // The exception reaches RunProgram's caller while B's reader is still
@@ -213,7 +223,8 @@ class CountsReadsFlow : public FlowWrapper {
 TEST(ProgramTest, AFlowThatThrowsLeavesNoTaskBehindItsFlows) {
   Subject subject = MakeSimSubject(5);
   subject.a = std::make_unique<ReadThrowsFlow>(std::move(subject.a));
-  subject.b = std::make_unique<CountsReadsFlow>(std::move(subject.b));
+  CountsReadsFlow::Counts counts;
+  subject.b = std::make_unique<CountsReadsFlow>(std::move(subject.b), counts);
   Program program;
   program.seed = 5;
   // A closes only after 10 ms and its reader reads (and throws) after 1 ms:
@@ -222,6 +233,8 @@ TEST(ProgramTest, AFlowThatThrowsLeavesNoTaskBehindItsFlows) {
   program.a.read_pause_us = 1000;
   program.Normalize();
   EXPECT_THROW(RunProgram(subject, program), std::runtime_error);
+  EXPECT_EQ(counts.started, 1);  // B's read was under way ...
+  EXPECT_EQ(counts.pending, 0);  // ... and its frame ended with the run
 }
 
 }  // namespace

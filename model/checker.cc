@@ -61,7 +61,8 @@ struct Direction {
 // second, and under ASan each buffer allocated afresh cost a stack trace
 // and a quarantine slot (a third of the checker's time). Buffers that grew
 // past kScratchKeep bytes are freed after the check that grew them, so a
-// thread keeps at most about that much after checking a huge history.
+// thread keeps at most about that much per buffer (fourteen of them) after
+// checking a huge history.
 struct Scratch {
   // One search frame of LinearizeAndCheck: its candidates are
   // candidates[begin, end).
@@ -87,6 +88,16 @@ struct Scratch {
 
   // Empties every buffer for the next check (capacity kept).
   void Clear() {
+    reads.clear();
+    writes.clear();
+    pieces.clear();
+    by_invoke.clear();
+    for (std::vector<std::size_t>* links :
+         {&next_c, &prev_c, &next_i, &prev_i}) {
+      links->clear();
+    }
+    candidates.clear();
+    stack.clear();
     for (Direction& direction : directions) {
       direction.stream.clear();
       direction.segments.clear();
@@ -402,11 +413,10 @@ class Checker {
     // those of the frames below it.
     auto frame_at = [&](std::size_t at) {
       const std::size_t begin = candidates.size();
-      const Frame frame{.begin = begin, .end = begin, .next = begin, .pos = at};
       // The first unplaced piece completed earliest; any other piece may go
-      // before it only if it was invoked before that completion.
+      // before it only if it was invoked before that completion. (Some
+      // piece is unplaced: a frame is made only while fewer than n are.)
       const std::size_t first = next_c[n];
-      if (first == n) return frame;
       const std::int64_t limit = pieces[first].complete_seq;
       for (std::size_t x = next_i[n]; x != n; x = next_i[x]) {
         if (x != first && pieces[x].invoke_seq > limit) break;

@@ -87,10 +87,11 @@ void Scheduler::spawn(Task<void> task, std::string name) {
   const std::uint64_t id = next_task_id_++;
   trace_.Add(now_, TraceKind::kSpawn, id, 0, name);
   if (tasks_.empty()) {
-    // Ids start at 1. Room for a typical run's tasks at once: growing one
-    // at a time was three more allocations per run (under a fuzzer's ASan,
-    // each a stack trace).
-    tasks_.reserve(8);
+    // Ids start at 1 (slot 0 unused). Room for a program's eight tasks at
+    // most (a writer, a closer and two readers per side) at once: growing
+    // one at a time was three more allocations per run (under a fuzzer's
+    // ASan, each a stack trace).
+    tasks_.reserve(9);
     tasks_.resize(1);
   }
   tasks_.push_back(std::make_unique<TaskRecord>(
