@@ -404,8 +404,7 @@ Execution RunRecorded(Subject& subject, const Starter& start,
             subject.link_evidence(writer);
       }
     }
-    runtime.DestroyTasks();
-  }
+  }  // tasks_first destroys the tasks, then b and a go
   if (subject.world_log) execution.world_log = subject.world_log();
   if (subject.world_failure) {
     // Not the flow's verdict: the case ends as a CRASH line saying why.

@@ -22,51 +22,20 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
-#include <system_error>
 #include <vector>
+
+#include "fuzz/input_files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size);
 extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc,
                                                           char*** argv);
 
-namespace {
-
 namespace fs = std::filesystem;
-
-// The files under `path` (itself, if a file), sorted; false if it is
-// missing or unreadable.
-bool CollectInputs(const fs::path& path, std::vector<fs::path>& inputs) {
-  std::error_code error;
-  if (fs::is_regular_file(path, error)) {
-    inputs.push_back(path);
-    return true;
-  }
-  if (!fs::is_directory(path, error)) return false;
-  std::vector<fs::path> found;
-  for (fs::recursive_directory_iterator it(path, error), end;
-       !error && it != end; it.increment(error)) {
-    if (it->is_regular_file(error)) found.push_back(it->path());
-  }
-  if (error) return false;
-  std::sort(found.begin(), found.end());
-  inputs.insert(inputs.end(), found.begin(), found.end());
-  return true;
-}
-
-bool ReadFile(const fs::path& path, std::vector<char>& bytes) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return false;
-  bytes.assign(std::istreambuf_iterator<char>(file),
-               std::istreambuf_iterator<char>());
-  return !file.bad();
-}
-
-}  // namespace
+using flowcheck::fuzz::CollectInputs;
+using flowcheck::fuzz::ReadInput;
 
 int main(int argc, char** argv) {
   if (LLVMFuzzerInitialize != nullptr) LLVMFuzzerInitialize(&argc, &argv);
@@ -95,7 +64,7 @@ int main(int argc, char** argv) {
 
   std::vector<char> bytes;
   for (const fs::path& input : inputs) {
-    if (!ReadFile(input, bytes)) {
+    if (!ReadInput(input, bytes)) {
       std::fprintf(stderr, "replay: cannot read '%s'\n", input.c_str());
       return 1;
     }

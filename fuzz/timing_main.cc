@@ -22,13 +22,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
+
+#include "fuzz/input_files.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size);
@@ -53,19 +52,12 @@ int Count(std::string_view arg, std::string_view flag) {
   return value;
 }
 
-void Read(const std::filesystem::path& path,
-          std::vector<std::vector<std::uint8_t>>& inputs) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) Fail("cannot read " + path.string());
-  inputs.emplace_back(std::istreambuf_iterator<char>(in),
-                      std::istreambuf_iterator<char>());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   int warmup = 15;
   int rounds = 10;
+  std::vector<std::filesystem::path> files;
   std::vector<std::vector<std::uint8_t>> inputs;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -76,23 +68,15 @@ int main(int argc, char** argv) {
     } else if (arg.starts_with("-")) {
       Fail("unknown flag '" + std::string(arg) +
            "' (usage: TARGET [--warmup=N] [--rounds=N] PATH...)");
-    } else {
-      const std::filesystem::path path(arg);
-      std::error_code error;
-      if (std::filesystem::is_directory(path, error)) {
-        std::vector<std::filesystem::path> files;
-        for (const auto& entry :
-             std::filesystem::recursive_directory_iterator(path, error)) {
-          if (entry.is_regular_file()) files.push_back(entry.path());
-        }
-        if (error) Fail("cannot list " + path.string());
-        std::sort(files.begin(), files.end());
-        for (const auto& file : files) Read(file, inputs);
-      } else if (std::filesystem::is_regular_file(path, error)) {
-        Read(path, inputs);
-      } else {
-        Fail("no such file or directory: " + path.string());
-      }
+    } else if (!flowcheck::fuzz::CollectInputs(std::string(arg), files)) {
+      Fail("cannot read '" + std::string(arg) +
+           "' (no such file or directory, or not readable)");
+    }
+  }
+  for (const std::filesystem::path& file : files) {
+    inputs.emplace_back();
+    if (!flowcheck::fuzz::ReadInput(file, inputs.back())) {
+      Fail("cannot read '" + file.string() + "'");
     }
   }
   if (inputs.empty()) Fail("no input to time (give files or directories)");

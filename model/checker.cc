@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace flowcheck {
@@ -56,6 +57,8 @@ struct Direction {
   std::int64_t first_eof = kNever;  // completion seq of the first Eof
 };
 
+constexpr std::size_t kScratchKeep = std::size_t{1} << 20;
+
 // Where a check keeps its working buffers: emptied, not freed, between
 // the checks of one thread. A fuzzer checks thousands of histories a
 // second, and under ASan each buffer allocated afresh cost a stack trace
@@ -86,21 +89,29 @@ struct Scratch {
   std::vector<Frame> stack;
   bool in_use = false;  // a check is running with these buffers
 
+  // Calls `f` on every buffer.
+  template <typename F>
+  void ForEachBuffer(F f) {
+    for (Direction& direction : directions) {
+      f(direction.stream);
+      f(direction.segments);
+    }
+    f(reads);
+    f(writes);
+    f(pieces);
+    f(by_invoke);
+    f(next_c);
+    f(prev_c);
+    f(next_i);
+    f(prev_i);
+    f(candidates);
+    f(stack);
+  }
+
   // Empties every buffer for the next check (capacity kept).
   void Clear() {
-    reads.clear();
-    writes.clear();
-    pieces.clear();
-    by_invoke.clear();
-    for (std::vector<std::size_t>* links :
-         {&next_c, &prev_c, &next_i, &prev_i}) {
-      links->clear();
-    }
-    candidates.clear();
-    stack.clear();
+    ForEachBuffer([](auto& buffer) { buffer.clear(); });
     for (Direction& direction : directions) {
-      direction.stream.clear();
-      direction.segments.clear();
       direction.required_end = 0;
       direction.pending_end = 0;
       direction.bytes_read = 0;
@@ -108,34 +119,16 @@ struct Scratch {
     }
   }
   // Frees the buffers that grew past kScratchKeep bytes.
-  void Trim();
+  void Trim() {
+    ForEachBuffer([](auto& buffer) {
+      using Container = std::remove_reference_t<decltype(buffer)>;
+      if (buffer.capacity() * sizeof(typename Container::value_type) >
+          kScratchKeep) {
+        Container().swap(buffer);
+      }
+    });
+  }
 };
-
-constexpr std::size_t kScratchKeep = std::size_t{1} << 20;
-
-template <typename Container>
-void FreeIfLarge(Container& container) {
-  if (container.capacity() * sizeof(typename Container::value_type) >
-      kScratchKeep) {
-    Container().swap(container);
-  }
-}
-
-void Scratch::Trim() {
-  for (Direction& direction : directions) {
-    FreeIfLarge(direction.stream);
-    FreeIfLarge(direction.segments);
-  }
-  FreeIfLarge(reads);
-  FreeIfLarge(writes);
-  FreeIfLarge(pieces);
-  FreeIfLarge(by_invoke);
-  for (std::vector<std::size_t>* links : {&next_c, &prev_c, &next_i, &prev_i}) {
-    FreeIfLarge(*links);
-  }
-  FreeIfLarge(candidates);
-  FreeIfLarge(stack);
-}
 
 class Checker {
  public:
