@@ -272,8 +272,8 @@ void ConnectionState::Fire(std::size_t index) {
       return;
     case FaultKind::kPartition:
       ch.partitioned = true;
-      for (const internal::Link::Segment& item : ch.in_flight) {
-        ch.unread_bytes -= item.bytes.size();
+      for (std::size_t i = 0; i < ch.in_flight.size(); ++i) {
+        ch.unread_bytes -= ch.in_flight[i].bytes.size();
       }
       ch.in_flight.clear();
       ch.held.reset();

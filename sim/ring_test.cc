@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 
 #include "sim/random.h"
 
@@ -77,6 +78,34 @@ TEST(Ring, MatchesDequeOverSeededOperations) {
     if (::testing::Test::HasFatalFailure()) {
       FAIL() << "after step " << step;
     }
+  }
+}
+
+// The links queue Buffers in Rings: an entry that leaves must let go of
+// what it held then, not when its slot is next overwritten.
+TEST(Ring, EntriesThatLeaveReleaseWhatTheyHeld) {
+  Ring<std::shared_ptr<int>> ring;
+  const auto a = std::make_shared<int>(1);
+  const auto b = std::make_shared<int>(2);
+  const auto c = std::make_shared<int>(3);
+  const auto d = std::make_shared<int>(4);
+  for (int round = 0; round < 3; ++round) {  // wraps around and grows
+    ring.push_back(a);
+    ring.push_back(b);
+    ring.push_back(c);
+    ring.push_back(d);
+    EXPECT_EQ(a.use_count(), 2);
+    ring.pop_front();
+    EXPECT_EQ(a.use_count(), 1);
+    ring.pop_back();
+    EXPECT_EQ(d.use_count(), 1);
+    ring.erase(0);  // b
+    EXPECT_EQ(b.use_count(), 1);
+    EXPECT_EQ(*ring.front(), 3);
+    for (int i = 0; i < 9; ++i) ring.push_back(std::make_shared<int>(i));
+    ring.clear();
+    EXPECT_EQ(c.use_count(), 1);
+    EXPECT_TRUE(ring.empty());
   }
 }
 

@@ -33,9 +33,13 @@ class SleepAwaiter {
     const Duration deadline = AddSaturating(scheduler_.now(), duration_);
     scheduler_.Suspended(task, "sleep until", deadline);
     armed_ = true;
-    timer_ = scheduler_.At(deadline, [this, task, handle] {
+    task_ = task;
+    handle_ = handle;
+    // Only `this` captured: a callback of one pointer fits in
+    // std::function's own storage (three words would allocate).
+    timer_ = scheduler_.At(deadline, [this] {
       armed_ = false;
-      scheduler_.MakeRunnable(task, handle);
+      scheduler_.MakeRunnable(task_, handle_);
     });
   }
   void await_resume() const noexcept {}
@@ -44,6 +48,8 @@ class SleepAwaiter {
   Scheduler& scheduler_;
   Duration duration_;
   bool armed_ = false;
+  std::uint64_t task_ = 0;
+  std::coroutine_handle<> handle_;
   Scheduler::TimerId timer_;
 };
 
@@ -61,7 +67,7 @@ Scheduler::Scheduler(SchedulerOptions options)
 
 Scheduler::~Scheduler() {
   DestroyTasks();
-  timers_.clear();
+  ClearTimers();
 }
 
 void Scheduler::DestroyTasks() {
@@ -131,29 +137,84 @@ std::string Scheduler::current_task_name() const {
 Scheduler::TimerId Scheduler::At(Duration deadline,
                                  std::function<void()> callback) {
   if (deadline < now_) deadline = now_;
-  const TimerId id{deadline, next_timer_seq_++};
-  timers_.emplace(std::make_pair(deadline.count(), id.seq),
-                  std::move(callback));
+  std::uint32_t slot;
+  if (free_timer_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(timer_slots_.size());
+    timer_slots_.emplace_back();
+  } else {
+    slot = free_timer_slots_.back();
+    free_timer_slots_.pop_back();
+  }
+  const TimerId id{deadline, next_timer_seq_++, slot};
+  timer_slots_[slot].seq = id.seq;
+  timer_slots_[slot].callback = std::move(callback);
+  timer_heap_.push_back(TimerEntry{deadline.count(), id.seq, slot});
+  std::push_heap(timer_heap_.begin(), timer_heap_.end(), FiresLater);
   return id;
 }
 
 void Scheduler::Cancel(TimerId timer) {
-  timers_.erase(std::make_pair(timer.deadline.count(), timer.seq));
+  if (timer.seq == 0 || timer.slot >= timer_slots_.size() ||
+      timer_slots_[timer.slot].seq != timer.seq) {
+    return;  // fired or cancelled already
+  }
+  ReleaseTimerSlot(timer.slot);
+  ++cancelled_timers_;
+  // Cancelled entries are dropped when they reach the top; a run that
+  // keeps cancelling far-off timers would otherwise grow the heap.
+  if (cancelled_timers_ > 32 && cancelled_timers_ > timer_heap_.size() / 2) {
+    CompactTimers();
+  }
+}
+
+void Scheduler::ReleaseTimerSlot(std::uint32_t slot) {
+  timer_slots_[slot].seq = 0;
+  timer_slots_[slot].callback = nullptr;
+  free_timer_slots_.push_back(slot);
+}
+
+void Scheduler::DropCancelledTimers() {
+  while (!timer_heap_.empty() && !TimerLive(timer_heap_.front())) {
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), FiresLater);
+    timer_heap_.pop_back();
+    --cancelled_timers_;
+  }
+}
+
+void Scheduler::CompactTimers() {
+  std::erase_if(timer_heap_,
+                [this](const TimerEntry& entry) { return !TimerLive(entry); });
+  std::make_heap(timer_heap_.begin(), timer_heap_.end(), FiresLater);
+  cancelled_timers_ = 0;
+}
+
+void Scheduler::ClearTimers() {
+  timer_heap_.clear();
+  timer_slots_.clear();
+  free_timer_slots_.clear();
+  cancelled_timers_ = 0;
 }
 
 bool Scheduler::FireTimers(Duration limit) {
-  if (timers_.empty()) return false;
-  const Duration deadline(timers_.begin()->first.first);
+  DropCancelledTimers();
+  if (timer_heap_.empty()) return false;
+  const Duration deadline(timer_heap_.front().deadline);
   if (deadline > limit) return false;
   if (deadline > now_) {
     now_ = deadline;
     trace_.Add(now_, TraceKind::kAdvance, 0, 0);
   }
   // Fire every timer due now, in the order they were set; callbacks may set
-  // new timers (also due now: they fire in this loop too).
-  while (!timers_.empty() && timers_.begin()->first.first <= now_.count()) {
-    auto node = timers_.extract(timers_.begin());
-    node.mapped()();
+  // new timers (also due now: they fire in this loop too) or cancel some.
+  for (DropCancelledTimers();
+       !timer_heap_.empty() && timer_heap_.front().deadline <= now_.count();
+       DropCancelledTimers()) {
+    const std::uint32_t slot = timer_heap_.front().slot;
+    std::pop_heap(timer_heap_.begin(), timer_heap_.end(), FiresLater);
+    timer_heap_.pop_back();
+    std::function<void()> callback = std::move(timer_slots_[slot].callback);
+    ReleaseTimerSlot(slot);
+    callback();
   }
   return true;
 }
@@ -230,7 +291,7 @@ RunReport Scheduler::Run(const std::function<bool()>* done, Duration until) {
       continue;
     }
     if (FireTimers(until)) continue;
-    if (!timers_.empty()) {
+    if (has_timers()) {
       return Report(RunReport::Outcome::kTimeLimit, steps, started);
     }
     return Report(live_tasks_ == 0 ? RunReport::Outcome::kAllDone

@@ -24,7 +24,6 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -105,7 +104,8 @@ class Scheduler : public Runtime {
   // tasks runnable and set further timers.
   struct TimerId {
     Duration deadline{0};
-    std::uint64_t seq = 0;
+    std::uint64_t seq = 0;   // unique per timer; 0: none
+    std::uint32_t slot = 0;  // where its callback is kept
   };
   TimerId At(Duration deadline, std::function<void()> callback);
   // Cancels a timer that has not fired; does nothing otherwise.
@@ -156,6 +156,33 @@ class Scheduler : public Runtime {
   RunReport Report(RunReport::Outcome outcome, std::uint64_t steps,
                    Duration started) const;
   bool FireTimers(Duration limit);
+  // Timers: a binary min-heap of (deadline, seq) -- the order in which they
+  // fire -- over a table of callbacks whose free slots are reused, so a
+  // steady run sets timers without allocating (a std::map node per timer
+  // was a twentieth of a fuzzer's allocations). A cancelled timer's slot is
+  // freed at once and its heap entry dropped when it reaches the top (or
+  // when cancelled entries outnumber live ones: CompactTimers).
+  struct TimerEntry {
+    std::int64_t deadline = 0;
+    std::uint64_t seq = 0;
+    std::uint32_t slot = 0;
+  };
+  struct TimerSlot {
+    std::uint64_t seq = 0;  // the timer holding the slot; 0: free
+    std::function<void()> callback;
+  };
+  static bool FiresLater(const TimerEntry& a, const TimerEntry& b) {
+    return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+  }
+  bool TimerLive(const TimerEntry& entry) const {
+    return timer_slots_[entry.slot].seq == entry.seq;
+  }
+  bool has_timers() const { return timer_heap_.size() > cancelled_timers_; }
+  void ReleaseTimerSlot(std::uint32_t slot);
+  // Pops cancelled entries off the top of the heap.
+  void DropCancelledTimers();
+  void CompactTimers();
+  void ClearTimers();
   TaskRecord* FindTask(std::uint64_t id) const {
     return id < tasks_.size() ? tasks_[id].get() : nullptr;
   }
@@ -174,8 +201,10 @@ class Scheduler : public Runtime {
   std::vector<std::unique_ptr<TaskRecord>> tasks_;
   std::size_t live_tasks_ = 0;
   internal::Ring<Runnable> runnable_;
-  std::map<std::pair<std::int64_t, std::uint64_t>, std::function<void()>>
-      timers_;
+  std::vector<TimerEntry> timer_heap_;  // ordered by FiresLater
+  std::vector<TimerSlot> timer_slots_;
+  std::vector<std::uint32_t> free_timer_slots_;
+  std::size_t cancelled_timers_ = 0;  // heap entries whose slot moved on
 };
 
 }  // namespace flowcheck::sim

@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sim/random.h"
 #include "sim/wait_list.h"
 
 namespace flowcheck::sim {
@@ -86,6 +89,73 @@ TEST(SchedulerTest, CancelledTimersDoNotFire) {
   s.RunUntilQuiescent();
   EXPECT_FALSE(fired);
   EXPECT_EQ(s.now(), Duration::zero());
+}
+
+// The timers are a heap over reused slots (not an ordered map): checked
+// against an ordered map over a long seeded mix of setting timers,
+// cancelling live, fired and already-cancelled ones (whose slots new timers
+// have taken by then), and firing -- enough cancels of far-off timers to
+// make the heap compact itself.
+TEST(SchedulerTest, TimersMatchAnOrderedMapOverSeededSetsAndCancels) {
+  Scheduler s;
+  Random random(20261203);
+  std::map<std::pair<std::int64_t, int>, int> expected;  // (deadline, n) -> n
+  std::vector<Scheduler::TimerId> ids;
+  std::vector<std::int64_t> deadlines;
+  std::vector<int> fired;
+  std::vector<int> expected_fired;
+  for (int step = 0; step < 20000; ++step) {
+    const std::uint64_t op = random.Uniform(10);
+    if (op < 5) {
+      const int n = static_cast<int>(ids.size());
+      // Mostly near, sometimes far off (cancelled before they are due).
+      const std::int64_t delay = random.Chance(1, 4)
+                                     ? 1'000'000'000 + random.Uniform(1000)
+                                     : random.Uniform(50);
+      const std::int64_t deadline = s.now().count() + delay;
+      ids.push_back(
+          s.At(nanoseconds(deadline), [&fired, n] { fired.push_back(n); }));
+      deadlines.push_back(deadline);
+      expected.emplace(std::make_pair(deadline, n), n);
+    } else if (op < 8 && !ids.empty()) {
+      // One timer, or (rarely) the last hundred set.
+      const std::size_t count = random.Chance(1, 100) ? 100 : 1;
+      for (std::size_t k = 0; k < count && k < ids.size(); ++k) {
+        const int n = count == 1 ? static_cast<int>(random.Uniform(ids.size()))
+                                 : static_cast<int>(ids.size() - 1 - k);
+        s.Cancel(ids[n]);  // live, fired or cancelled: all allowed
+        expected.erase(std::make_pair(deadlines[n], n));
+      }
+    } else {
+      ASSERT_EQ(s.Step(), !expected.empty()) << "step " << step;
+      if (expected.empty()) continue;
+      const std::int64_t now = expected.begin()->first.first;
+      while (!expected.empty() && expected.begin()->first.first <= now) {
+        expected_fired.push_back(expected.begin()->second);
+        expected.erase(expected.begin());
+      }
+      ASSERT_EQ(s.now().count(), now) << "step " << step;
+      ASSERT_EQ(fired, expected_fired) << "step " << step;
+    }
+  }
+  s.RunUntilQuiescent();
+  for (const auto& [key, n] : expected) expected_fired.push_back(n);
+  EXPECT_EQ(fired, expected_fired);
+  EXPECT_GT(fired.size(), 1000u);
+}
+
+TEST(SchedulerTest, ACallbackMayCancelATimerDueAtTheSameTime) {
+  Scheduler s;
+  std::vector<int> fired;
+  Scheduler::TimerId second;
+  s.At(milliseconds(3), [&] {
+    fired.push_back(1);
+    s.Cancel(second);
+  });
+  second = s.At(milliseconds(3), [&] { fired.push_back(2); });
+  s.At(milliseconds(3), [&] { fired.push_back(3); });
+  s.RunUntilQuiescent();
+  EXPECT_EQ(fired, (std::vector<int>{1, 3}));
 }
 
 TEST(SchedulerTest, RunForStopsAtTheDeadline) {

@@ -20,7 +20,6 @@
 #define FLOWCHECK_SIM_INTERNAL_LINK_H_
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +28,7 @@
 #include "flow/buffer.h"
 #include "sim/connection.h"
 #include "sim/fault_plan.h"
+#include "sim/internal/ring.h"
 #include "sim/random.h"
 #include "sim/scheduler.h"
 #include "sim/wait_list.h"
@@ -114,8 +114,8 @@ class Link {
   const LinkOptions options;
   Random random;
 
-  std::deque<Segment> in_flight;   // arrival order == send order
-  std::deque<Buffer> arrived;      // readable
+  Ring<Segment> in_flight;         // arrival order == send order
+  Ring<Buffer> arrived;            // readable
   std::uint64_t unread_bytes = 0;  // in flight + arrived: the window's measure
   std::uint64_t sent_bytes = 0;    // accepted into the link
   Duration last_arrival{0};

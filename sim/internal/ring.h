@@ -8,17 +8,24 @@
 // Ring keeps its entries in one array whose capacity is a power of two and only
 // ever grows, so a steady queue never allocates.
 //
+// The links' segment queues are Rings too: a simulated connection is built
+// for every run of a fuzzer, and two std::deques per direction allocated
+// four blocks before the first byte moved.
+//
 // Contract: indexes are positions from the front (0 = oldest). Operations
 // that name an index or an end require a non-empty ring or an index below
 // size(); violating that is undefined (checked only in debug builds, like
-// std containers). T must be cheap to copy (a pointer, a small struct).
-// Not thread-safe. Internal to sim/: the interface may change.
+// std containers). T must be default-constructible and movable; an entry
+// that leaves the ring (pop, erase, clear) is reset to T(), so what it held
+// (a Buffer's storage) is released then, as a std::deque would. Not
+// thread-safe. Internal to sim/: the interface may change.
 #ifndef FLOWCHECK_SIM_INTERNAL_RING_H_
 #define FLOWCHECK_SIM_INTERNAL_RING_H_
 
 #include <cassert>
 #include <cstddef>
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace flowcheck::sim::internal {
@@ -49,25 +56,35 @@ class Ring {
     slots_[(head_ + size_) & mask_] = value;
     ++size_;
   }
+  void push_back(T&& value) {
+    if (size_ == capacity()) Grow();
+    slots_[(head_ + size_) & mask_] = std::move(value);
+    ++size_;
+  }
   void pop_front() {
     assert(size_ > 0);
+    Reset(slots_[head_]);
     head_ = (head_ + 1) & mask_;
     --size_;
   }
   void pop_back() {
     assert(size_ > 0);
+    Reset(back());
     --size_;
   }
   // Removes the entry at `index`, keeping the others in order. O(size).
   void erase(std::size_t index) {
     assert(index < size_);
     for (std::size_t i = index; i + 1 < size_; ++i) {
-      (*this)[i] = (*this)[i + 1];
+      (*this)[i] = std::move((*this)[i + 1]);
     }
-    --size_;
+    pop_back();
   }
   // Empties the ring; the capacity stays.
   void clear() {
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      for (std::size_t i = 0; i < size_; ++i) Reset((*this)[i]);
+    }
     head_ = 0;
     size_ = 0;
   }
@@ -77,10 +94,16 @@ class Ring {
   void Grow() {
     const std::size_t capacity = this->capacity() == 0 ? 8 : 2 * (mask_ + 1);
     std::unique_ptr<T[]> slots(new T[capacity]);
-    for (std::size_t i = 0; i < size_; ++i) slots[i] = (*this)[i];
+    for (std::size_t i = 0; i < size_; ++i) slots[i] = std::move((*this)[i]);
     slots_ = std::move(slots);
     mask_ = capacity - 1;
     head_ = 0;
+  }
+
+  // Pointers and other trivial entries are left as they are (the hot path
+  // of the scheduler's queues).
+  static void Reset(T& slot) {
+    if constexpr (!std::is_trivially_destructible_v<T>) slot = T();
   }
 
   std::unique_ptr<T[]> slots_;
