@@ -3,6 +3,7 @@
 // allows (its row in kFaultKinds). Adding a fault kind: docs/fault-plans.md.
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "flow/check.h"
 #include "sim/internal/connection_state.h"
@@ -15,22 +16,29 @@ using internal::WriterOf;
 
 namespace {
 
-std::string DescribeRule(const FaultRule& rule) {
-  std::string out = std::string(FaultKindName(rule.kind)) + " " +
-                    std::string(DirectionName(rule.direction));
+// "stall a>b at 0.002000000s": the rule, for descriptions and causes.
+// Appends to `out` (a fault fires rarely, but every run of a fuzzer may
+// fire some: one string grown in place, not a chain of temporaries).
+void AppendRule(std::string& out, const FaultRule& rule) {
+  out += FaultKindName(rule.kind);
+  out += ' ';
+  out += DirectionName(rule.direction);
   switch (rule.trigger.type) {
     case FaultTrigger::Type::kAtTime:
-      out += " at " + FormatTime(Duration(rule.trigger.at_ns));
+      out += " at ";
+      out += FormatTime(Duration(rule.trigger.at_ns));
       break;
     case FaultTrigger::Type::kAfterBytes:
-      out += " after " + std::to_string(rule.trigger.after_bytes) + " bytes";
+      out += " after ";
+      out += std::to_string(rule.trigger.after_bytes);
+      out += " bytes";
       break;
     case FaultTrigger::Type::kProbability:
-      out += " with probability " + std::to_string(rule.trigger.per_million) +
-             "ppm per segment";
+      out += " with probability ";
+      out += std::to_string(rule.trigger.per_million);
+      out += "ppm per segment";
       break;
   }
-  return out;
 }
 
 }  // namespace
@@ -199,25 +207,35 @@ void ConnectionState::ApplyBreakingFaults(internal::Link& ch, Buffer& segment) {
 // reader or the writer of the rule's direction).
 void ConnectionState::Announce(const FaultRule& rule,
                                std::initializer_list<Endpoint> told,
-                               const std::string& what) {
-  const std::string description = DescribeRule(rule) + " fired at " +
-                                  FormatTime(scheduler_.now()) +
-                                  (what.empty() ? "" : ": " + what);
+                               std::string_view what) {
+  std::string description;
+  description.reserve(96);
+  AppendRule(description, rule);
+  description += " fired at ";
+  description += FormatTime(scheduler_.now());
+  if (!what.empty()) {
+    description += ": ";
+    description += what;
+  }
   trace().Add(
       scheduler_.now(), TraceKind::kFault,
       static_cast<std::uint64_t>(rule.kind),
       static_cast<std::uint64_t>(Index(rule.direction)),
       trace().keeps_text() ? options_.name + " " + description : std::string());
   const FaultKindInfo& info = Info(rule.kind);
-  trace().Count("fault." + std::string(info.name));
+  std::uint64_t*& counter =
+      fault_counters_[static_cast<std::size_t>(rule.kind)];
+  if (counter == nullptr) {
+    counter = &trace().Counter("fault." + std::string(info.name));
+  }
+  ++*counter;
   for (const Endpoint endpoint : told) {
-    FaultFired fired;
+    FaultFired& fired = fired_.emplace_back();
     fired.endpoint = endpoint;
     fired.kind = rule.kind;
     fired.description = description;
     fired.effects =
         endpoint == ReaderOf(rule.direction) ? info.on_reader : info.on_writer;
-    fired_.push_back(fired);
     if (options_.on_fault) options_.on_fault(fired);
   }
 }
@@ -232,14 +250,23 @@ void ConnectionState::Fire(std::size_t index) {
   internal::Link& ch = link(rule.direction);
   const Endpoint writer = WriterOf(rule.direction);
   const Endpoint reader = ReaderOf(rule.direction);
-  const std::string cause = options_.name + ": fault plan rule '" +
-                            DescribeRule(rule) + "' fired at " +
-                            FormatTime(scheduler_.now());
+  // Why operations fail from now on, for the kinds that fail them:
+  // "<connection>: fault plan rule 'reset a>b at 0.010000000s' fired at
+  // 0.010000000s", after `prefix`.
+  const auto cause = [&](std::string_view prefix) {
+    std::string out(prefix);
+    out += options_.name;
+    out += ": fault plan rule '";
+    AppendRule(out, rule);
+    out += "' fired at ";
+    out += FormatTime(scheduler_.now());
+    return out;
+  };
   switch (rule.kind) {
     case FaultKind::kReset:
       if (reset) return;
       reset = true;
-      reset_cause = "connection reset: " + cause;
+      reset_cause = cause("connection reset: ");
       for (internal::Link& c : links_) {
         c.unread_bytes = 0;
         c.in_flight.clear();
@@ -251,13 +278,13 @@ void ConnectionState::Fire(std::size_t index) {
       return;
     case FaultKind::kReadError:
       ch.read_failed = true;
-      ch.fault_cause = "read failed: " + cause;
+      ch.fault_cause = cause("read failed: ");
       Announce(rule, {reader, WriterOf(rule.direction)}, "");
       ch.readers.WakeAll();
       return;
     case FaultKind::kWriteError:
       ch.write_failed = true;
-      ch.fault_cause = "write failed: " + cause;
+      ch.fault_cause = cause("write failed: ");
       Announce(rule, {writer, reader}, "");
       ch.window.WakeAll();
       ch.readers.WakeAll();
@@ -300,7 +327,7 @@ void ConnectionState::Fire(std::size_t index) {
       return;
     case FaultKind::kCut:
       ch.cut = true;
-      ch.fault_cause = cause;
+      ch.fault_cause = cause("");
       Announce(rule, {reader, writer}, "");
       ch.window.WakeAll();
       ch.readers.WakeAll();

@@ -16,12 +16,14 @@
 #ifndef FLOWCHECK_SIM_INTERNAL_CONNECTION_STATE_H_
 #define FLOWCHECK_SIM_INTERNAL_CONNECTION_STATE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -114,7 +116,7 @@ class ConnectionState {
   void ApplyBreakingFaults(internal::Link& link, Buffer& segment);
   // ... and who is told.
   void Announce(const FaultRule& rule, std::initializer_list<Endpoint> told,
-                const std::string& what);
+                std::string_view what);
   void WakeEverything();
 
   Scheduler& scheduler_;
@@ -126,6 +128,8 @@ class ConnectionState {
   // Hot counters, looked up once.
   std::uint64_t* segments_;
   std::uint64_t* split_segments_;
+  // "fault.<kind>", looked up when a kind first fires.
+  std::array<std::uint64_t*, kFaultKinds.size()> fault_counters_{};
   std::vector<Scheduler::TimerId> timers_;
   std::vector<FaultFired> fired_;
   std::vector<ObligationViolation> violations_;
