@@ -22,6 +22,50 @@ std::string_view OpKindName(OpKind kind) {
   return "?";
 }
 
+namespace {
+
+// The operations' arrays that dropped histories left behind (History's
+// constructor). `closed` is set when the thread's pool is destroyed: a
+// history destroyed later in the thread's exit frees its own array. (It
+// is trivially destructible, so reading it then is safe.)
+thread_local bool operations_pool_closed = false;
+
+struct OperationsPool {
+  // At most this many arrays, each at most this many operations (about
+  // 350 bytes each): a thread keeps well under 2 MiB.
+  static constexpr std::size_t kArrays = 4;
+  static constexpr std::size_t kMaxCapacity = 1024;
+  std::vector<std::vector<Operation>> arrays;
+  ~OperationsPool() { operations_pool_closed = true; }
+};
+
+OperationsPool& Pool() {
+  thread_local OperationsPool pool;
+  return pool;
+}
+
+}  // namespace
+
+History::History() {
+  if (operations_pool_closed) return;
+  OperationsPool& pool = Pool();
+  if (!pool.arrays.empty()) {
+    operations_ = std::move(pool.arrays.back());
+    pool.arrays.pop_back();
+  }
+}
+
+History::~History() {
+  if (operations_pool_closed || operations_.capacity() == 0 ||
+      operations_.capacity() > OperationsPool::kMaxCapacity) {
+    return;
+  }
+  OperationsPool& pool = Pool();
+  if (pool.arrays.size() >= OperationsPool::kArrays) return;
+  operations_.clear();
+  pool.arrays.push_back(std::move(operations_));
+}
+
 std::size_t Operation::write_size() const { return TotalSize(args); }
 
 std::string_view Operation::ArgBytes(std::size_t part) const {
@@ -71,8 +115,13 @@ std::string Operation::ToString() const {
 int History::Invoke(Side side, OpKind kind, std::vector<Buffer> args,
                     Duration time, std::string task) {
   FLOWCHECK_CHECK(end_ == HistoryEnd::kOpen, "Invoke on an ended history");
-  Operation op;
-  op.id = static_cast<int>(operations_.size());
+  // A first block for a short run's operations: growing one at a time
+  // moved every operation five times over in a fuzzer's typical run.
+  if (operations_.capacity() == 0) operations_.reserve(32);
+  // Built in place: an Operation is a few hundred bytes.
+  const int id = static_cast<int>(operations_.size());
+  Operation& op = operations_.emplace_back();
+  op.id = id;
   op.side = side;
   op.kind = kind;
   op.task = std::move(task);
@@ -81,11 +130,7 @@ int History::Invoke(Side side, OpKind kind, std::vector<Buffer> args,
   op.args = std::move(args);
   op.invoke_seq = NextSeq();
   op.invoke_time = time;
-  // A first block for a short run's operations: growing one at a time
-  // moved every operation five times over in a fuzzer's typical run.
-  if (operations_.capacity() == 0) operations_.reserve(32);
-  operations_.push_back(std::move(op));
-  return operations_.back().id;
+  return id;
 }
 
 Operation& History::MutableOperation(int id) {

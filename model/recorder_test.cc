@@ -112,5 +112,33 @@ TEST(RecordingFlowTest, RecordsInvocationsAndResultsInOrder) {
       << history.ToString();
 }
 
+// A dropped history's operations array goes to the next history made on
+// the thread: the next one starts empty, and a copy or a moved-to history
+// keeps its own operations whatever the others do.
+TEST(HistoryTest, ArraysOfDroppedHistoriesComeBackEmpty) {
+  std::optional<History> first(std::in_place);
+  for (int i = 0; i < 40; ++i) {
+    first->Invoke(Side::kA, OpKind::kClose, {}, Duration(i));
+  }
+  first.reset();
+  History second;
+  EXPECT_TRUE(second.operations().empty());
+  EXPECT_GE(second.operations().capacity(), 40u);  // the first one's array
+  second.Invoke(Side::kB, OpKind::kWrite, {Buffer::Copy("xy")}, Duration(1));
+  const History copy = second;
+  History moved = std::move(second);
+  {
+    History third;  // gets no array: both are in use
+    third.Invoke(Side::kA, OpKind::kRead, {}, Duration(2));
+  }
+  History fourth;  // the third's array, emptied
+  EXPECT_TRUE(fourth.operations().empty());
+  fourth.Invoke(Side::kA, OpKind::kClose, {}, Duration(3));
+  ASSERT_EQ(copy.operations().size(), 1u);
+  EXPECT_EQ(copy.operation(0).arg_bytes, "xy");
+  EXPECT_EQ(copy, moved);
+  EXPECT_EQ(fourth.operation(0).kind, OpKind::kClose);
+}
+
 }  // namespace
 }  // namespace flowcheck
