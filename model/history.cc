@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <utility>
 
 #include "flow/check.h"
@@ -24,46 +26,141 @@ std::string_view OpKindName(OpKind kind) {
 
 namespace {
 
-// The operations' arrays that dropped histories left behind (History's
-// constructor). `closed` is set when the thread's pool is destroyed: a
-// history destroyed later in the thread's exit frees its own array. (It
-// is trivially destructible, so reading it then is safe.)
-thread_local bool operations_pool_closed = false;
+// What dropped histories left behind for the next ones on the thread
+// (History's constructor and destructor). `closed` is set when the
+// thread's pool is destroyed: a history destroyed later in the thread's
+// exit frees its own. (It is trivially destructible, so reading it then
+// is safe.)
+thread_local bool history_pool_closed = false;
 
-struct OperationsPool {
-  // At most this many arrays, each at most this many operations (about
-  // 350 bytes each): a thread keeps well under 2 MiB.
-  static constexpr std::size_t kArrays = 4;
-  static constexpr std::size_t kMaxCapacity = 1024;
-  std::vector<std::vector<Operation>> arrays;
-  ~OperationsPool() { operations_pool_closed = true; }
+struct HistoryPool {
+  // At most this many sets, each of at most this many operations (about
+  // 350 bytes each) and bytes in blocks: a thread keeps about 2 MiB at
+  // most.
+  static constexpr std::size_t kSets = 4;
+  static constexpr std::size_t kMaxOperations = 1024;
+  static constexpr std::size_t kMaxBlockBytes = 128 * 1024;
+  struct Set {
+    std::vector<Operation> operations;  // empty, with capacity
+    std::vector<History::Block> blocks;
+  };
+  std::vector<Set> sets;
+  ~HistoryPool() { history_pool_closed = true; }
 };
 
-OperationsPool& Pool() {
-  thread_local OperationsPool pool;
+HistoryPool& Pool() {
+  thread_local HistoryPool pool;
   return pool;
 }
+
+// Blocks double from 4 KiB to 64 KiB; a larger run of bytes gets a block
+// of its own size.
+constexpr std::size_t kFirstBlock = 4 * 1024;
+constexpr std::size_t kLargestBlock = 64 * 1024;
 
 }  // namespace
 
 History::History() {
-  if (operations_pool_closed) return;
-  OperationsPool& pool = Pool();
-  if (!pool.arrays.empty()) {
-    operations_ = std::move(pool.arrays.back());
-    pool.arrays.pop_back();
+  if (history_pool_closed) return;
+  HistoryPool& pool = Pool();
+  if (!pool.sets.empty()) {
+    operations_ = std::move(pool.sets.back().operations);
+    blocks_ = std::move(pool.sets.back().blocks);
+    pool.sets.pop_back();
   }
 }
 
 History::~History() {
-  if (operations_pool_closed || operations_.capacity() == 0 ||
-      operations_.capacity() > OperationsPool::kMaxCapacity) {
+  if (history_pool_closed) return;
+  std::size_t block_bytes = 0;
+  for (const Block& block : blocks_) block_bytes += block.size;
+  if (operations_.capacity() == 0 ||
+      operations_.capacity() > HistoryPool::kMaxOperations ||
+      block_bytes > HistoryPool::kMaxBlockBytes) {
     return;
   }
-  OperationsPool& pool = Pool();
-  if (pool.arrays.size() >= OperationsPool::kArrays) return;
+  HistoryPool& pool = Pool();
+  if (pool.sets.size() >= HistoryPool::kSets) return;
   operations_.clear();
-  pool.arrays.push_back(std::move(operations_));
+  pool.sets.push_back(
+      HistoryPool::Set{std::move(operations_), std::move(blocks_)});
+}
+
+History::History(const History& other)
+    : operations_(other.operations_),
+      faults_(other.faults_),
+      next_seq_(other.next_seq_),
+      end_(other.end_),
+      end_time_(other.end_time_) {
+  for (Operation& op : operations_) {
+    op.arg_bytes = Keep(op.arg_bytes);
+    op.data_bytes = Keep(op.data_bytes);
+  }
+}
+
+History& History::operator=(const History& other) {
+  if (this != &other) {
+    History copy(other);
+    Swap(copy);
+  }
+  return *this;
+}
+
+History::History(History&& other) noexcept
+    : operations_(std::move(other.operations_)),
+      faults_(std::move(other.faults_)),
+      blocks_(std::move(other.blocks_)),
+      block_(std::exchange(other.block_, 0)),
+      used_(std::exchange(other.used_, 0)),
+      next_seq_(other.next_seq_),
+      end_(other.end_),
+      end_time_(other.end_time_) {
+  other.blocks_.clear();
+}
+
+History& History::operator=(History&& other) noexcept {
+  if (this != &other) {
+    History taken(std::move(other));
+    Swap(taken);  // what this held goes with `taken`
+  }
+  return *this;
+}
+
+void History::Swap(History& other) noexcept {
+  std::swap(operations_, other.operations_);
+  std::swap(faults_, other.faults_);
+  std::swap(blocks_, other.blocks_);
+  std::swap(block_, other.block_);
+  std::swap(used_, other.used_);
+  std::swap(next_seq_, other.next_seq_);
+  std::swap(end_, other.end_);
+  std::swap(end_time_, other.end_time_);
+}
+
+char* History::KeepRoom(std::size_t size) {
+  while (block_ < blocks_.size() && blocks_[block_].size - used_ < size) {
+    ++block_;
+    used_ = 0;
+  }
+  if (block_ == blocks_.size()) {
+    const std::size_t standard =
+        blocks_.empty() ? kFirstBlock
+                        : std::min(2 * blocks_.back().size, kLargestBlock);
+    const std::size_t block_size = std::max(size, standard);
+    blocks_.push_back(
+        Block{std::make_unique_for_overwrite<char[]>(block_size), block_size});
+    used_ = 0;
+  }
+  char* at = blocks_[block_].bytes.get() + used_;
+  used_ += size;
+  return at;
+}
+
+std::string_view History::Keep(std::string_view bytes) {
+  if (bytes.empty()) return {};
+  char* at = KeepRoom(bytes.size());
+  std::memcpy(at, bytes.data(), bytes.size());
+  return std::string_view(at, bytes.size());
 }
 
 std::size_t Operation::write_size() const { return TotalSize(args); }
@@ -125,8 +222,14 @@ int History::Invoke(Side side, OpKind kind, std::vector<Buffer> args,
   op.side = side;
   op.kind = kind;
   op.task = std::move(task);
-  op.arg_bytes.reserve(TotalSize(args));
-  for (const Buffer& arg : args) op.arg_bytes += arg.view();
+  if (const std::size_t size = TotalSize(args); size > 0) {
+    char* at = KeepRoom(size);
+    op.arg_bytes = std::string_view(at, size);
+    for (const Buffer& arg : args) {
+      std::memcpy(at, arg.data(), arg.size());
+      at += arg.size();
+    }
+  }
   op.args = std::move(args);
   op.invoke_seq = NextSeq();
   op.invoke_time = time;
@@ -151,7 +254,7 @@ void History::CompleteRead(int id, ReadResult result, Duration time) {
   FLOWCHECK_CHECK(!op.completed(), "operation completed twice");
   op.complete_seq = NextSeq();
   op.complete_time = time;
-  if (result.is_data()) op.data_bytes = result.data().ToString();
+  if (result.is_data()) op.data_bytes = Keep(result.data().view());
   op.read_result = std::move(result);
 }
 

@@ -23,6 +23,7 @@
 #define FLOWCHECK_MODEL_HISTORY_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,10 +58,14 @@ struct Operation {
 
   // write: one buffer; writev: its parts; read, close: none. The buffers as
   // handed to the flow, and a copy of their bytes made at invocation (W4):
-  // all parts' bytes in one string (a writev of 40 parts is one copy, not
-  // 40), part i at the sum of the sizes of args[0..i).
+  // all parts' bytes in one run (a writev of 40 parts is one copy, not 40),
+  // part i at the sum of the sizes of args[0..i).
+  //
+  // arg_bytes and data_bytes view copies kept by the History that holds
+  // the operation (History::Invoke, CompleteRead): valid while that History
+  // lives; a copy of the History has copies of its own.
   std::vector<Buffer> args;
-  std::string arg_bytes;
+  std::string_view arg_bytes;
 
   std::int64_t invoke_seq = 0;
   Duration invoke_time{0};
@@ -70,7 +75,8 @@ struct Operation {
   Duration complete_time{0};
   std::optional<ReadResult> read_result;    // read
   std::optional<WriteResult> write_result;  // write, writev
-  std::string data_bytes;  // copy of a Data result's bytes at completion (R3)
+  // A copy of a Data result's bytes made at completion (R3).
+  std::string_view data_bytes;
 
   bool completed() const { return complete_seq.has_value(); }
   bool is_write() const {
@@ -112,16 +118,19 @@ enum class HistoryEnd {
 class History {
  public:
   // Histories are made and dropped once per run, thousands of times a
-  // second in a fuzzer: the operations' array of a dropped history is kept
-  // (emptied; per thread, a few of moderate size) and handed to the next
-  // one, so a run neither allocates it nor grows it again. Nothing
-  // observable depends on it.
+  // second in a fuzzer. The bytes an operation's arg_bytes and data_bytes
+  // view are kept in blocks the History owns (not one string each), and a
+  // dropped history's operations array and blocks are kept (emptied; per
+  // thread, a few of moderate size) and handed to the next one: a run
+  // neither allocates them nor grows them again. Nothing observable
+  // depends on it.
   History();
   ~History();
-  History(const History&) = default;
-  History& operator=(const History&) = default;
-  History(History&&) noexcept = default;
-  History& operator=(History&&) noexcept = default;
+  // A copy keeps its own copies of the bytes (the views are rebased).
+  History(const History& other);
+  History& operator=(const History& other);
+  History(History&& other) noexcept;
+  History& operator=(History&& other) noexcept;
 
   // Records the invocation of an operation and returns its id. For write and
   // writev, `args` are the buffers handed over (their bytes are copied now).
@@ -156,14 +165,34 @@ class History {
   // The same events in the same order, with the same end: what ToString()
   // would print alike, compared without formatting (the flow fuzzers'
   // determinism check compares two runs' histories).
-  friend bool operator==(const History&, const History&) = default;
+  friend bool operator==(const History& a, const History& b) {
+    return a.operations_ == b.operations_ && a.faults_ == b.faults_ &&
+           a.next_seq_ == b.next_seq_ && a.end_ == b.end_ &&
+           a.end_time_ == b.end_time_;
+  }
+
+  // Where kept bytes go: blocks that never move, so views into them stay
+  // valid while the History lives.
+  struct Block {
+    std::unique_ptr<char[]> bytes;
+    std::size_t size = 0;
+  };
 
  private:
   Operation& MutableOperation(int id);
   std::int64_t NextSeq() { return next_seq_++; }
+  // Room for `size` more bytes in one block; returns where they go and
+  // counts them as used.
+  char* KeepRoom(std::size_t size);
+  // A copy of `bytes` in the blocks.
+  std::string_view Keep(std::string_view bytes);
+  void Swap(History& other) noexcept;
 
   std::vector<Operation> operations_;
   std::vector<FaultRecord> faults_;
+  std::vector<Block> blocks_;
+  std::size_t block_ = 0;  // the block being filled
+  std::size_t used_ = 0;   // bytes used in blocks_[block_]
   std::int64_t next_seq_ = 1;
   HistoryEnd end_ = HistoryEnd::kOpen;
   Duration end_time_{0};

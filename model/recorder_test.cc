@@ -6,6 +6,8 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "model/checker.h"
 
@@ -112,9 +114,10 @@ TEST(RecordingFlowTest, RecordsInvocationsAndResultsInOrder) {
       << history.ToString();
 }
 
-// A dropped history's operations array goes to the next history made on
-// the thread: the next one starts empty, and a copy or a moved-to history
-// keeps its own operations whatever the others do.
+// A dropped history's operations array and byte blocks go to the next
+// history made on the thread: the next one starts empty, and a copy or a
+// moved-to history keeps its own operations and bytes whatever the others
+// do.
 TEST(HistoryTest, ArraysOfDroppedHistoriesComeBackEmpty) {
   std::optional<History> first(std::in_place);
   for (int i = 0; i < 40; ++i) {
@@ -138,6 +141,41 @@ TEST(HistoryTest, ArraysOfDroppedHistoriesComeBackEmpty) {
   EXPECT_EQ(copy.operation(0).arg_bytes, "xy");
   EXPECT_EQ(copy, moved);
   EXPECT_EQ(fourth.operation(0).kind, OpKind::kClose);
+}
+
+// The bytes operations view live in the history's blocks: many of them,
+// past the first block and larger than any block, read back as recorded;
+// a copy's views point into its own blocks and outlive the original.
+TEST(HistoryTest, KeptBytesReadBackAndCopiesOwnTheirs) {
+  auto original = std::make_unique<History>();
+  std::vector<std::string> written;
+  for (int i = 0; i < 200; ++i) {
+    std::string bytes(static_cast<std::size_t>(i * 37 % 1500 + 1),
+                      static_cast<char>('a' + i % 26));
+    if (i == 100) bytes.assign(200 * 1024, 'z');  // larger than any block
+    const int id = original->Invoke(Side::kA, OpKind::kRead, {}, Duration(i));
+    original->CompleteRead(id, ReadResult::Data(Buffer::Copy(bytes)),
+                           Duration(i));
+    written.push_back(bytes);
+  }
+  const int writev = original->Invoke(
+      Side::kB, OpKind::kWritev,
+      {Buffer::Copy("ab"), Buffer(), Buffer::Copy("cde")}, Duration(300));
+  History copy = *original;
+  original.reset();  // its blocks go back to the pool or are freed
+  History reused;    // and may be reused here, overwritten
+  for (int i = 0; i < 50; ++i) {
+    const int id = reused.Invoke(Side::kA, OpKind::kRead, {}, Duration(i));
+    reused.CompleteRead(
+        id, ReadResult::Data(Buffer::Copy(std::string(999, '#'))), Duration(i));
+  }
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(copy.operation(i).data_bytes,
+              written[static_cast<std::size_t>(i)])
+        << "operation " << i;
+  }
+  EXPECT_EQ(copy.operation(writev).arg_bytes, "abcde");
+  EXPECT_EQ(copy.operation(writev).ArgBytes(2), "cde");
 }
 
 }  // namespace
