@@ -48,8 +48,11 @@ ConnectionState::ConnectionState(Scheduler& scheduler,
                             options_.plan.a_to_b, scheduler.random().Fork()),
              internal::Link(scheduler, options_.name, Direction::kBtoA,
                             options_.plan.b_to_a, scheduler.random().Fork())},
-      drains_{WaitList(scheduler, "close on A: waiting for A's writes"),
-              WaitList(scheduler, "close on B: waiting for B's writes")},
+      drains_{
+          WaitList(scheduler,
+                   WaitList::Literal{"close on A: waiting for A's writes"}),
+          WaitList(scheduler,
+                   WaitList::Literal{"close on B: waiting for B's writes"})},
       rule_fired_(options_.plan.faults.size(), false),
       rule_armed_(options_.plan.faults.size(), false),
       segments_(&scheduler.trace().Counter("sim.segments")),
@@ -95,12 +98,14 @@ std::optional<Error> ConnectionState::WriteError(Endpoint writer) {
 }
 
 void ConnectionState::RecordWrite(Endpoint writer, std::uint64_t number,
-                                  const std::vector<Buffer>& buffers) {
+                                  std::span<const Buffer> buffers) {
   if (!options_.check_caller_obligations) return;
   const std::uint64_t total = TotalSize(buffers);
   if (total == 0) return;
-  obligations_.emplace(std::make_pair(Index(writer), number),
-                       Obligation{buffers, Fingerprint(buffers), total});
+  obligations_.emplace(
+      std::make_pair(Index(writer), number),
+      Obligation{std::vector<Buffer>(buffers.begin(), buffers.end()),
+                 Fingerprint(buffers), total});
 }
 
 void ConnectionState::CheckObligation(Endpoint writer,
@@ -169,14 +174,14 @@ class SimFlow : public Flow {
     }
   }
 
+  // A write is a writev of one part that needs no vector (one allocation
+  // less per write).
   Task<WriteResult> write(Buffer buffer) override {
-    std::vector<Buffer> buffers;
-    buffers.push_back(std::move(buffer));
-    return Write(std::move(buffers));
+    return Write(std::move(buffer), {});
   }
 
   Task<WriteResult> writev(std::vector<Buffer> buffers) override {
-    return Write(std::move(buffers));
+    return Write(Buffer(), std::move(buffers));
   }
 
   Task<void> close() override {
@@ -213,7 +218,11 @@ class SimFlow : public Flow {
     Endpoint e_;
   };
 
-  Task<WriteResult> Write(std::vector<Buffer> buffers) {
+  // Writes `single` (a write) or `parts` (a writev, `single` empty then).
+  Task<WriteResult> Write(Buffer single, std::vector<Buffer> parts) {
+    const std::span<const Buffer> buffers =
+        parts.empty() ? std::span<const Buffer>(&single, 1)
+                      : std::span<const Buffer>(parts);
     ConnectionState& st = *state_;
     const std::uint64_t number = ++st.write_count[Index(self_)];
     if (st.closed[Index(self_)]) co_return WriteResult::Closed();

@@ -30,15 +30,22 @@ Link::Link(Scheduler& scheduler, std::string_view connection,
     : direction(direction),
       options(options),
       random(stream),
-      readers(scheduler, std::string("read on ") +
-                             EndpointName(ReaderOf(direction)) +
-                             ": nothing readable"),
-      window(scheduler, std::string("write on ") +
-                            EndpointName(WriterOf(direction)) +
-                            ": send window full, peer not reading"),
-      closers(scheduler, std::string("close on ") +
-                             EndpointName(ReaderOf(direction)) +
-                             ": waiting for the peer's close"),
+      // The names are literals (WaitList::Literal: not copied), one per
+      // direction.
+      readers(scheduler,
+              WaitList::Literal{direction == Direction::kAtoB
+                                    ? "read on B: nothing readable"
+                                    : "read on A: nothing readable"}),
+      window(scheduler,
+             WaitList::Literal{
+                 direction == Direction::kAtoB
+                     ? "write on A: send window full, peer not reading"
+                     : "write on B: send window full, peer not reading"}),
+      closers(scheduler,
+              WaitList::Literal{direction == Direction::kAtoB
+                                    ? "close on B: waiting for the peer's close"
+                                    : "close on A: waiting for the peer's "
+                                      "close"}),
       scheduler_(scheduler),
       connection_(connection) {}
 

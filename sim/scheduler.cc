@@ -137,6 +137,13 @@ std::string Scheduler::current_task_name() const {
 Scheduler::TimerId Scheduler::At(Duration deadline,
                                  std::function<void()> callback) {
   if (deadline < now_) deadline = now_;
+  if (timer_slots_.capacity() == 0) {
+    // Room for a simulated connection's timers at once (a run's few
+    // deliveries, faults and sleeps), rather than growing by doubling.
+    timer_heap_.reserve(16);
+    timer_slots_.reserve(16);
+    free_timer_slots_.reserve(16);
+  }
   std::uint32_t slot;
   if (free_timer_slots_.empty()) {
     slot = static_cast<std::uint32_t>(timer_slots_.size());

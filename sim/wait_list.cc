@@ -9,7 +9,10 @@
 namespace flowcheck::sim {
 
 WaitList::WaitList(Scheduler& scheduler, std::string what)
-    : scheduler_(scheduler), what_(std::move(what)) {}
+    : scheduler_(scheduler), owned_(std::move(what)), what_(owned_) {}
+
+WaitList::WaitList(Scheduler& scheduler, Literal what)
+    : scheduler_(scheduler), what_(what.text) {}
 
 WaitList::~WaitList() {
   // Tasks still waiting stay suspended forever (until the scheduler destroys

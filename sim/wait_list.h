@@ -21,6 +21,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "flow/check.h"
 #include "sim/internal/ring.h"
@@ -32,6 +33,12 @@ class WaitList {
  public:
   // `what` names what waiters wait on, in reports of blocked tasks.
   WaitList(Scheduler& scheduler, std::string what);
+  // The same for a name with static storage (a literal), which is not
+  // copied: a simulated connection makes eight lists per run.
+  struct Literal {
+    std::string_view text;
+  };
+  WaitList(Scheduler& scheduler, Literal what);
   ~WaitList();
   WaitList(const WaitList&) = delete;
   WaitList& operator=(const WaitList&) = delete;
@@ -82,7 +89,8 @@ class WaitList {
 
  private:
   Scheduler& scheduler_;
-  const std::string what_;  // never changes: waiting tasks refer to it
+  const std::string owned_;      // what_'s storage, unless a Literal
+  const std::string_view what_;  // never changes: waiting tasks refer to it
   internal::Ring<Awaiter*> waiters_;  // FIFO; pointers identify, never order
 };
 

@@ -22,6 +22,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,7 +80,7 @@ class ConnectionState {
   // Remembers the buffers of write `number` to check, as their last byte
   // arrives, that the caller left them alone.
   void RecordWrite(Endpoint writer, std::uint64_t number,
-                   const std::vector<Buffer>& buffers);
+                   std::span<const Buffer> buffers);
 
   // ---- Fault injection (sim/faults.cc). ----
 
