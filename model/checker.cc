@@ -666,19 +666,21 @@ class Checker {
       if (op.side != side || !op.is_write() || !op.completed()) continue;
       const WriteResult& result = *op.write_result;
       const std::int64_t done = *op.complete_seq;
-      const std::string call =
-          s + "'s " + std::string(OpKindName(op.kind)) + " " + Op(op.id);
+      // "A's write #3", built only for a report (this runs per write).
+      const auto call = [&] {
+        return s + "'s " + std::string(OpKindName(op.kind)) + " " + Op(op.id);
+      };
       const bool after_close = ClosedBefore(side, op.invoke_seq);
       if (result.is_error() && result.error().description().empty()) {
         Report(Clause::kE1, {op.id}, done,
-               call +
+               call() +
                    " failed with an error that has no description. Errors "
                    "must say what happened in words a human can act on.");
       }
       if (result.is_ok()) {
         if (after_close) {
           Report(Clause::kW2, {op.id}, done,
-                 call + " was called after " + s +
+                 call() + " was called after " + s +
                      " had called close, and returned Ok. A write after "
                      "close must return Closed.");
         }
@@ -688,7 +690,7 @@ class Checker {
         if (result.is_error() &&
             !FaultAllows(side, done, &FaultEffects::may_fail)) {
           Report(Clause::kW2, {op.id}, done,
-                 call + " was called after " + s +
+                 call() + " was called after " + s +
                      " had called close, and "
                      "returned " +
                      result.ToString() +
@@ -701,14 +703,14 @@ class Checker {
       if (FaultAllows(side, done, &FaultEffects::may_fail)) continue;
       if (ClosedBefore(Peer(side), done)) {
         Report(Clause::kC3, {op.id}, done,
-               call + " returned " + result.ToString() + " after " +
+               call() + " returned " + result.ToString() + " after " +
                    std::string(SideName(Peer(side))) +
                    " had half-closed, though " + s +
                    " never called close. Until " + s +
                    " closes, its writes must still succeed.");
       } else {
         Report(Clause::kW1, {op.id}, done,
-               call + " returned " + result.ToString() + " though " + s +
+               call() + " returned " + result.ToString() + " though " + s +
                    " never called close and no fault was injected. A write "
                    "on an open flow must be accepted (Ok).");
       }
