@@ -171,15 +171,19 @@ std::optional<std::string> ValidateLink(const LinkOptions& link,
 
 std::optional<std::string> ValidateRule(const FaultRule& rule,
                                         std::size_t index) {
-  std::string prefix = "fault " + std::to_string(index + 1) + " ";
+  // "fault 2 (stall) ", built only for a problem: every simulated
+  // connection validates its plan.
+  const auto head = [&] { return "fault " + std::to_string(index + 1) + " "; };
   if (!IsNamedKind(rule.kind)) {
-    return prefix + "has kind " + std::to_string(static_cast<int>(rule.kind)) +
+    return head() + "has kind " + std::to_string(static_cast<int>(rule.kind)) +
            ", not a named FaultKind";
   }
-  prefix += "(" + std::string(FaultKindName(rule.kind)) + ") ";
+  const auto prefix = [&] {
+    return head() + "(" + std::string(FaultKindName(rule.kind)) + ") ";
+  };
   if (rule.direction != Direction::kAtoB &&
       rule.direction != Direction::kBtoA) {
-    return prefix + "has direction " +
+    return prefix() + "has direction " +
            std::to_string(static_cast<int>(rule.direction)) +
            ", neither kAtoB nor kBtoA";
   }
@@ -187,42 +191,42 @@ std::optional<std::string> ValidateRule(const FaultRule& rule,
   switch (trigger.type) {
     case FaultTrigger::Type::kAtTime:
       if (trigger.at_ns < 0) {
-        return prefix + "fires at_ns " + std::to_string(trigger.at_ns) +
+        return prefix() + "fires at_ns " + std::to_string(trigger.at_ns) +
                ", but times cannot be negative";
       }
       if (trigger.after_bytes != 0 || trigger.per_million != 0) {
-        return prefix +
+        return prefix() +
                "is triggered at a time but sets after_bytes or per_million";
       }
       break;
     case FaultTrigger::Type::kAfterBytes:
       if (trigger.at_ns != 0 || trigger.per_million != 0) {
-        return prefix +
+        return prefix() +
                "is triggered after bytes but sets at_ns or per_million";
       }
       break;
     case FaultTrigger::Type::kProbability:
       if (trigger.per_million > kMillion) {
-        return prefix + "has per_million " +
+        return prefix() + "has per_million " +
                std::to_string(trigger.per_million) + ", above 1000000 (100%)";
       }
       if (trigger.at_ns != 0 || trigger.after_bytes != 0) {
-        return prefix +
+        return prefix() +
                "is triggered by probability but sets at_ns or after_bytes";
       }
       break;
     default:
-      return prefix + "has trigger type " +
+      return prefix() + "has trigger type " +
              std::to_string(static_cast<int>(trigger.type)) +
              ", not a named FaultTrigger::Type";
   }
   if (Info(rule.kind).needs_duration) {
     if (rule.duration_ns < 0) {
-      return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
+      return prefix() + "has duration_ns " + std::to_string(rule.duration_ns) +
              ", but durations cannot be negative";
     }
   } else if (rule.duration_ns != 0) {
-    return prefix + "has duration_ns " + std::to_string(rule.duration_ns) +
+    return prefix() + "has duration_ns " + std::to_string(rule.duration_ns) +
            ", but only " + DurationKindNames() + " take a duration";
   }
   return std::nullopt;
