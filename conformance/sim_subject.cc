@@ -32,7 +32,7 @@ Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
   options.on_fault = [faults](const sim::FaultFired& fault) {
     faults->Report(ToSide(fault.endpoint), fault.description, fault.effects);
   };
-  sim::ConnectedPair pair = sim::MakeConnection(*scheduler, options);
+  sim::ConnectedPair pair = sim::MakeConnection(*scheduler, std::move(options));
   Subject subject(std::move(scheduler), std::move(pair.a), std::move(pair.b));
   subject.faults = std::move(faults);
   subject.link_evidence = [info = pair.info](Side writer) {
