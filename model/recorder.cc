@@ -16,7 +16,7 @@ Task<ReadResult> RecordingFlow::read() {
       history_.Invoke(side_, OpKind::kRead, {}, runtime_.now(), TaskName());
   ReadResult result = co_await target().read();
   history_.CompleteRead(id, result, runtime_.now());
-  co_return result;
+  co_return std::move(result);  // the history keeps its own copy
 }
 
 Task<WriteResult> RecordingFlow::write(Buffer buffer) {
@@ -24,7 +24,7 @@ Task<WriteResult> RecordingFlow::write(Buffer buffer) {
                                  runtime_.now(), TaskName());
   WriteResult result = co_await target().write(std::move(buffer));
   history_.CompleteWrite(id, result, runtime_.now());
-  co_return result;
+  co_return std::move(result);
 }
 
 Task<WriteResult> RecordingFlow::writev(std::vector<Buffer> buffers) {
@@ -32,7 +32,7 @@ Task<WriteResult> RecordingFlow::writev(std::vector<Buffer> buffers) {
                                  runtime_.now(), TaskName());
   WriteResult result = co_await target().writev(std::move(buffers));
   history_.CompleteWrite(id, result, runtime_.now());
-  co_return result;
+  co_return std::move(result);
 }
 
 Task<void> RecordingFlow::close() {

@@ -15,7 +15,8 @@
 namespace flowcheck::sim::internal {
 namespace {
 
-void ExpectSame(Ring<int>& ring, const std::deque<int>& deque) {
+template <typename R>
+void ExpectSame(R& ring, const std::deque<int>& deque) {
   ASSERT_EQ(ring.size(), deque.size());
   ASSERT_EQ(ring.empty(), deque.empty());
   for (std::size_t i = 0; i < deque.size(); ++i) {
@@ -43,8 +44,10 @@ TEST(Ring, FifoOrderAcrossWrapAroundAndGrowth) {
   EXPECT_EQ(ring.back(), next - 1);
 }
 
-TEST(Ring, MatchesDequeOverSeededOperations) {
-  Ring<int> ring;
+// With and without entries in place (the links' queues keep four).
+template <typename R>
+void MatchDequeOverSeededOperations() {
+  R ring;
   std::deque<int> deque;
   Random random(20261202);
   int next = 0;
@@ -81,10 +84,19 @@ TEST(Ring, MatchesDequeOverSeededOperations) {
   }
 }
 
+TEST(Ring, MatchesDequeOverSeededOperations) {
+  MatchDequeOverSeededOperations<Ring<int>>();
+}
+
+TEST(Ring, WithEntriesInPlaceMatchesDequeOverSeededOperations) {
+  MatchDequeOverSeededOperations<Ring<int, 4>>();
+}
+
 // The links queue Buffers in Rings: an entry that leaves must let go of
 // what it held then, not when its slot is next overwritten.
-TEST(Ring, EntriesThatLeaveReleaseWhatTheyHeld) {
-  Ring<std::shared_ptr<int>> ring;
+template <typename R>
+void ReleaseWhatLeaves() {
+  R ring;
   const auto a = std::make_shared<int>(1);
   const auto b = std::make_shared<int>(2);
   const auto c = std::make_shared<int>(3);
@@ -107,6 +119,16 @@ TEST(Ring, EntriesThatLeaveReleaseWhatTheyHeld) {
     EXPECT_EQ(c.use_count(), 1);
     EXPECT_TRUE(ring.empty());
   }
+}
+
+TEST(Ring, EntriesThatLeaveReleaseWhatTheyHeld) {
+  ReleaseWhatLeaves<Ring<std::shared_ptr<int>>>();
+}
+
+// Growing past the entries in place moves them out: the old places must
+// not keep them alive.
+TEST(Ring, WithEntriesInPlaceEntriesThatLeaveReleaseWhatTheyHeld) {
+  ReleaseWhatLeaves<Ring<std::shared_ptr<int>, 4>>();
 }
 
 }  // namespace

@@ -114,8 +114,9 @@ class Link {
   const LinkOptions options;
   Random random;
 
-  Ring<Segment> in_flight;         // arrival order == send order
-  Ring<Buffer> arrived;            // readable
+  // Four entries in place: most runs never queue more.
+  Ring<Segment, 4> in_flight;      // arrival order == send order
+  Ring<Buffer, 4> arrived;         // readable
   std::uint64_t unread_bytes = 0;  // in flight + arrived: the window's measure
   std::uint64_t sent_bytes = 0;    // accepted into the link
   Duration last_arrival{0};

@@ -10,7 +10,9 @@
 //
 // The links' segment queues are Rings too: a simulated connection is built
 // for every run of a fuzzer, and two std::deques per direction allocated
-// four blocks before the first byte moved.
+// four blocks before the first byte moved. With kInline > 0 (a power of
+// two) the first kInline entries live in the Ring itself, so a short queue
+// never allocates at all.
 //
 // Contract: indexes are positions from the front (0 = oldest). Operations
 // that name an index or an end require a non-empty ring or an index below
@@ -22,6 +24,7 @@
 #ifndef FLOWCHECK_SIM_INTERNAL_RING_H_
 #define FLOWCHECK_SIM_INTERNAL_RING_H_
 
+#include <array>
 #include <cassert>
 #include <cstddef>
 #include <memory>
@@ -30,10 +33,17 @@
 
 namespace flowcheck::sim::internal {
 
-template <typename T>
+template <typename T, std::size_t kInline = 0>
 class Ring {
+  static_assert((kInline & (kInline - 1)) == 0, "kInline: a power of two");
+
  public:
-  Ring() = default;
+  Ring() {
+    if constexpr (kInline > 0) {
+      slots_ = inline_.data();
+      mask_ = kInline - 1;
+    }
+  }
   Ring(const Ring&) = delete;
   Ring& operator=(const Ring&) = delete;
 
@@ -94,8 +104,12 @@ class Ring {
   void Grow() {
     const std::size_t capacity = this->capacity() == 0 ? 8 : 2 * (mask_ + 1);
     std::unique_ptr<T[]> slots(new T[capacity]);
-    for (std::size_t i = 0; i < size_; ++i) slots[i] = std::move((*this)[i]);
-    slots_ = std::move(slots);
+    for (std::size_t i = 0; i < size_; ++i) {
+      slots[i] = std::move((*this)[i]);
+      Reset((*this)[i]);  // a moved-from entry may still hold on to it
+    }
+    heap_ = std::move(slots);
+    slots_ = heap_.get();
     mask_ = capacity - 1;
     head_ = 0;
   }
@@ -106,8 +120,10 @@ class Ring {
     if constexpr (!std::is_trivially_destructible_v<T>) slot = T();
   }
 
-  std::unique_ptr<T[]> slots_;
-  std::size_t mask_ = 0;  // capacity - 1 once slots_ exists
+  std::array<T, kInline> inline_{};
+  std::unique_ptr<T[]> heap_;  // once the entries outgrew inline_
+  T* slots_ = nullptr;         // inline_ or heap_ (null: no room yet)
+  std::size_t mask_ = 0;       // capacity - 1 once slots_ exists
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };
