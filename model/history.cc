@@ -7,6 +7,17 @@
 #include <utility>
 
 #include "flow/check.h"
+#include "flow/sanitizers.h"
+
+#ifdef FLOWCHECK_ASAN
+#include <sanitizer/asan_interface.h>
+#define FLOWCHECK_POISON(address, size) ASAN_POISON_MEMORY_REGION(address, size)
+#define FLOWCHECK_UNPOISON(address, size) \
+  ASAN_UNPOISON_MEMORY_REGION(address, size)
+#else
+#define FLOWCHECK_POISON(address, size) ((void)(address), (void)(size))
+#define FLOWCHECK_UNPOISON(address, size) ((void)(address), (void)(size))
+#endif
 
 namespace flowcheck {
 
@@ -82,6 +93,12 @@ History::~History() {
   HistoryPool& pool = Pool();
   if (pool.sets.size() >= HistoryPool::kSets) return;
   operations_.clear();
+  // Under ASan a pooled block is poisoned until KeepRoom hands its bytes
+  // out again: a view that outlived its History is reported, not read as
+  // the next history's bytes.
+  for (const Block& block : blocks_) {
+    FLOWCHECK_POISON(block.bytes.get(), block.size);
+  }
   pool.sets.push_back(
       HistoryPool::Set{std::move(operations_), std::move(blocks_)});
 }
@@ -152,6 +169,7 @@ char* History::KeepRoom(std::size_t size) {
     used_ = 0;
   }
   char* at = blocks_[block_].bytes.get() + used_;
+  FLOWCHECK_UNPOISON(at, size);  // a pooled block (see ~History)
   used_ += size;
   return at;
 }

@@ -63,7 +63,9 @@ struct Operation {
   //
   // arg_bytes and data_bytes view copies kept by the History that holds
   // the operation (History::Invoke, CompleteRead): valid while that History
-  // lives; a copy of the History has copies of its own.
+  // lives, also after it was moved from one object to another (the moved-to
+  // one holds them then); assigning another History to it, or destroying
+  // it, ends them. A copy of the History has copies of its own.
   std::vector<Buffer> args;
   std::string_view arg_bytes;
 

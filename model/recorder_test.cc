@@ -9,7 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "flow/sanitizers.h"
 #include "model/checker.h"
+
+#ifdef FLOWCHECK_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
 
 namespace flowcheck {
 namespace {
@@ -131,7 +136,8 @@ TEST(HistoryTest, ArraysOfDroppedHistoriesComeBackEmpty) {
   const History copy = second;
   History moved = std::move(second);
   {
-    History third;  // gets no array: both are in use
+    History third;  // the pool is empty: second's array moved on
+    EXPECT_EQ(third.operations().capacity(), 0u);
     third.Invoke(Side::kA, OpKind::kRead, {}, Duration(2));
   }
   History fourth;  // the third's array, emptied
@@ -144,39 +150,89 @@ TEST(HistoryTest, ArraysOfDroppedHistoriesComeBackEmpty) {
 }
 
 // The bytes operations view live in the history's blocks: many of them,
-// past the first block and larger than any block, read back as recorded;
-// a copy's views point into its own blocks and outlive the original.
+// past the first block, read back as recorded; a copy's views point into
+// its own blocks and outlive the original, whose blocks go back to the
+// pool and are overwritten by the next history.
 TEST(HistoryTest, KeptBytesReadBackAndCopiesOwnTheirs) {
   auto original = std::make_unique<History>();
   std::vector<std::string> written;
-  for (int i = 0; i < 200; ++i) {
-    std::string bytes(static_cast<std::size_t>(i * 37 % 1500 + 1),
+  std::size_t total = 0;
+  for (int i = 0; i < 150; ++i) {  // about 100 KiB: the blocks are pooled
+    std::string bytes(static_cast<std::size_t>(i * 37 % 1300 + 1),
                       static_cast<char>('a' + i % 26));
-    if (i == 100) bytes.assign(200 * 1024, 'z');  // larger than any block
     const int id = original->Invoke(Side::kA, OpKind::kRead, {}, Duration(i));
     original->CompleteRead(id, ReadResult::Data(Buffer::Copy(bytes)),
                            Duration(i));
+    total += bytes.size();
     written.push_back(bytes);
   }
+  ASSERT_GT(total, 64u * 1024);  // more than the first blocks
   const int writev = original->Invoke(
       Side::kB, OpKind::kWritev,
       {Buffer::Copy("ab"), Buffer(), Buffer::Copy("cde")}, Duration(300));
   History copy = *original;
-  original.reset();  // its blocks go back to the pool or are freed
-  History reused;    // and may be reused here, overwritten
-  for (int i = 0; i < 50; ++i) {
+  original.reset();  // its blocks go back to the pool...
+  History reused;    // ...and come out here, to be overwritten
+  for (int i = 0; i < 120; ++i) {
     const int id = reused.Invoke(Side::kA, OpKind::kRead, {}, Duration(i));
     reused.CompleteRead(
         id, ReadResult::Data(Buffer::Copy(std::string(999, '#'))), Duration(i));
   }
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 150; ++i) {
     ASSERT_EQ(copy.operation(i).data_bytes,
               written[static_cast<std::size_t>(i)])
         << "operation " << i;
   }
   EXPECT_EQ(copy.operation(writev).arg_bytes, "abcde");
   EXPECT_EQ(copy.operation(writev).ArgBytes(2), "cde");
+  EXPECT_EQ(reused.operation(119).data_bytes, std::string(999, '#'));
 }
+
+// A read larger than any block gets a block of its own size.
+TEST(HistoryTest, ARunLargerThanAnyBlockIsKeptWhole) {
+  History history;
+  const std::string big(200 * 1024, 'z');
+  const int small = history.Invoke(Side::kA, OpKind::kRead, {}, Duration(0));
+  history.CompleteRead(small, ReadResult::Data(Buffer::Copy("s")), Duration(0));
+  const int id = history.Invoke(Side::kA, OpKind::kRead, {}, Duration(1));
+  history.CompleteRead(id, ReadResult::Data(Buffer::Copy(big)), Duration(1));
+  EXPECT_EQ(history.operation(id).data_bytes, big);
+  EXPECT_EQ(history.operation(small).data_bytes, "s");
+}
+
+#ifdef FLOWCHECK_ASAN
+// Under ASan a pooled block is poisoned until the next history hands its
+// bytes out: a view that outlived its History is reported, not read as
+// the next history's bytes.
+TEST(HistoryDeathTest, AViewThatOutlivedItsHistoryIsReportedUnderAsan) {
+  EXPECT_DEATH(
+      {
+        std::string_view stale;
+        {
+          History history;
+          const int id =
+              history.Invoke(Side::kA, OpKind::kRead, {}, Duration(0));
+          history.CompleteRead(id, ReadResult::Data(Buffer::Copy("bytes")),
+                               Duration(0));
+          stale = history.operation(id).data_bytes;
+        }
+        volatile char byte = stale[1];
+        (void)byte;
+      },
+      "use-after-poison");
+}
+
+// Pooled arrays and blocks are reachable from the pool: not leaks.
+TEST(HistoryTest, PooledStorageIsNotALeakUnderAsan) {
+  for (int i = 0; i < 8; ++i) {
+    History history;
+    const int id = history.Invoke(Side::kA, OpKind::kRead, {}, Duration(0));
+    history.CompleteRead(id, ReadResult::Data(Buffer::Copy("bytes")),
+                         Duration(0));
+  }
+  EXPECT_EQ(__lsan_do_recoverable_leak_check(), 0);
+}
+#endif
 
 }  // namespace
 }  // namespace flowcheck

@@ -230,12 +230,15 @@ void ConnectionState::Announce(const FaultRule& rule,
   }
   ++*counter;
   for (const Endpoint endpoint : told) {
-    FaultFired& fired = fired_.emplace_back();
+    FaultFired fired;
     fired.endpoint = endpoint;
     fired.kind = rule.kind;
     fired.description = description;
     fired.effects =
         endpoint == ReaderOf(rule.direction) ? info.on_reader : info.on_writer;
+    fired_.push_back(fired);
+    // The callback gets its own copy: one that made the connection
+    // announce again would grow fired_ under a reference into it.
     if (options_.on_fault) options_.on_fault(fired);
   }
 }

@@ -33,19 +33,20 @@ Link::Link(Scheduler& scheduler, std::string_view connection,
       // The names are literals (WaitList::Literal: not copied), one per
       // direction.
       readers(scheduler,
-              WaitList::Literal{direction == Direction::kAtoB
-                                    ? "read on B: nothing readable"
-                                    : "read on A: nothing readable"}),
+              direction == Direction::kAtoB
+                  ? WaitList::Literal("read on B: nothing readable")
+                  : WaitList::Literal("read on A: nothing readable")),
       window(scheduler,
-             WaitList::Literal{
-                 direction == Direction::kAtoB
-                     ? "write on A: send window full, peer not reading"
-                     : "write on B: send window full, peer not reading"}),
-      closers(scheduler,
-              WaitList::Literal{direction == Direction::kAtoB
-                                    ? "close on B: waiting for the peer's close"
-                                    : "close on A: waiting for the peer's "
-                                      "close"}),
+             direction == Direction::kAtoB
+                 ? WaitList::Literal(
+                       "write on A: send window full, peer not reading")
+                 : WaitList::Literal(
+                       "write on B: send window full, peer not reading")),
+      closers(
+          scheduler,
+          direction == Direction::kAtoB
+              ? WaitList::Literal("close on B: waiting for the peer's close")
+              : WaitList::Literal("close on A: waiting for the peer's close")),
       scheduler_(scheduler),
       connection_(connection) {}
 

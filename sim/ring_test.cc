@@ -126,9 +126,40 @@ TEST(Ring, EntriesThatLeaveReleaseWhatTheyHeld) {
 }
 
 // Growing past the entries in place moves them out: the old places must
-// not keep them alive.
+// not keep them alive, also for a type whose "move" copies.
 TEST(Ring, WithEntriesInPlaceEntriesThatLeaveReleaseWhatTheyHeld) {
   ReleaseWhatLeaves<Ring<std::shared_ptr<int>, 4>>();
+}
+
+// Copyable only: std::move copies, so a moved-from place still holds.
+struct CopyOnly {
+  CopyOnly() = default;
+  CopyOnly(std::shared_ptr<int> p) : held(std::move(p)) {}  // NOLINT
+  CopyOnly(const CopyOnly&) = default;
+  CopyOnly& operator=(const CopyOnly&) = default;
+  std::shared_ptr<int> held;
+};
+
+TEST(Ring, GrowingOutOfPlaceReleasesThePlacesOfCopyOnlyEntries) {
+  Ring<CopyOnly, 4> ring;
+  const auto a = std::make_shared<int>(1);
+  for (int i = 0; i < 4; ++i) ring.push_back(CopyOnly(a));
+  EXPECT_EQ(a.use_count(), 5);
+  ring.push_back(CopyOnly(a));  // grows: four copies out of place
+  EXPECT_EQ(a.use_count(), 6);  // not 10
+  ring.clear();
+  EXPECT_EQ(a.use_count(), 1);
+}
+
+// An entry of the ring pushed onto it as it grows is copied first.
+TEST(Ring, PushingItsOwnEntryWhileGrowing) {
+  Ring<std::shared_ptr<int>, 4> ring;
+  for (int i = 0; i < 4; ++i) ring.push_back(std::make_shared<int>(i));
+  ring.push_back(ring.front());  // full: grows while `front()` is read
+  ASSERT_EQ(ring.size(), 5u);
+  ASSERT_NE(ring.back(), nullptr);
+  EXPECT_EQ(*ring.back(), 0);
+  EXPECT_EQ(ring.back(), ring.front());
 }
 
 }  // namespace

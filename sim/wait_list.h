@@ -19,6 +19,7 @@
 #define FLOWCHECK_SIM_WAIT_LIST_H_
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ class WaitList {
   // The same for a name with static storage (a literal), which is not
   // copied: a simulated connection makes eight lists per run.
   struct Literal {
+    // Only a string literal converts (at compile time): a Literal made of
+    // a std::string would dangle.
+    template <std::size_t N>
+    explicit consteval Literal(const char (&literal)[N])
+        : text(literal, N - 1) {}
     std::string_view text;
   };
   WaitList(Scheduler& scheduler, Literal what);

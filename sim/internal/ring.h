@@ -17,9 +17,10 @@
 // Contract: indexes are positions from the front (0 = oldest). Operations
 // that name an index or an end require a non-empty ring or an index below
 // size(); violating that is undefined (checked only in debug builds, like
-// std containers). T must be default-constructible and movable; an entry
-// that leaves the ring (pop, erase, clear) is reset to T(), so what it held
-// (a Buffer's storage) is released then, as a std::deque would. Not
+// std containers). T must be default-constructible and movable. An entry
+// of a type with a destructor that leaves the ring (pop, erase, clear) is
+// reset to T(), so what it held (a Buffer's storage) is released then, as
+// a std::deque would; trivial entries (pointers) are left as they are. Not
 // thread-safe. Internal to sim/: the interface may change.
 #ifndef FLOWCHECK_SIM_INTERNAL_RING_H_
 #define FLOWCHECK_SIM_INTERNAL_RING_H_
@@ -62,8 +63,13 @@ class Ring {
   T& back() { return (*this)[size_ - 1]; }
 
   void push_back(const T& value) {
-    if (size_ == capacity()) Grow();
-    slots_[(head_ + size_) & mask_] = value;
+    if (size_ == capacity()) {
+      T copy = value;  // `value` may be an entry, which Grow moves
+      Grow();
+      slots_[(head_ + size_) & mask_] = std::move(copy);
+    } else {
+      slots_[(head_ + size_) & mask_] = value;
+    }
     ++size_;
   }
   void push_back(T&& value) {
