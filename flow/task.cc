@@ -6,16 +6,6 @@
 
 #include "flow/sanitizers.h"
 
-#ifdef FLOWCHECK_ASAN
-#include <sanitizer/asan_interface.h>
-#define FLOWCHECK_POISON(address, size) ASAN_POISON_MEMORY_REGION(address, size)
-#define FLOWCHECK_UNPOISON(address, size) \
-  ASAN_UNPOISON_MEMORY_REGION(address, size)
-#else
-#define FLOWCHECK_POISON(address, size) ((void)(address), (void)(size))
-#define FLOWCHECK_UNPOISON(address, size) ((void)(address), (void)(size))
-#endif
-
 namespace flowcheck::internal {
 namespace {
 

@@ -9,16 +9,6 @@
 #include "flow/check.h"
 #include "flow/sanitizers.h"
 
-#ifdef FLOWCHECK_ASAN
-#include <sanitizer/asan_interface.h>
-#define FLOWCHECK_POISON(address, size) ASAN_POISON_MEMORY_REGION(address, size)
-#define FLOWCHECK_UNPOISON(address, size) \
-  ASAN_UNPOISON_MEMORY_REGION(address, size)
-#else
-#define FLOWCHECK_POISON(address, size) ((void)(address), (void)(size))
-#define FLOWCHECK_UNPOISON(address, size) ((void)(address), (void)(size))
-#endif
-
 namespace flowcheck {
 
 std::string_view OpKindName(OpKind kind) {
