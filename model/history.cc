@@ -121,9 +121,7 @@ History::History(History&& other) noexcept
       used_(std::exchange(other.used_, 0)),
       next_seq_(other.next_seq_),
       end_(other.end_),
-      end_time_(other.end_time_) {
-  other.blocks_.clear();
-}
+      end_time_(other.end_time_) {}
 
 History& History::operator=(History&& other) noexcept {
   if (this != &other) {

@@ -2,6 +2,7 @@
 // kind does to the connection when it fires, and who is told what it
 // allows (its row in kFaultKinds). Adding a fault kind: docs/fault-plans.md.
 #include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,19 @@ void AppendRule(std::string& out, const FaultRule& rule) {
       out += "ppm per segment";
       break;
   }
+}
+
+// "fault.<kind>", the trace counter of the kind's fired faults: built once
+// per process, not at every fault.
+std::string_view FaultCounterName(FaultKind kind) {
+  static const auto* const names = [] {
+    auto* all = new std::array<std::string, kFaultKinds.size()>;
+    for (std::size_t i = 0; i < kFaultKinds.size(); ++i) {
+      (*all)[i] = "fault." + std::string(kFaultKinds[i].name);
+    }
+    return all;
+  }();
+  return (*names)[static_cast<std::size_t>(kind)];
 }
 
 }  // namespace
@@ -223,12 +237,7 @@ void ConnectionState::Announce(const FaultRule& rule,
       static_cast<std::uint64_t>(Index(rule.direction)),
       trace().keeps_text() ? options_.name + " " + description : std::string());
   const FaultKindInfo& info = Info(rule.kind);
-  std::uint64_t*& counter =
-      fault_counters_[static_cast<std::size_t>(rule.kind)];
-  if (counter == nullptr) {
-    counter = &trace().Counter("fault." + std::string(info.name));
-  }
-  ++*counter;
+  trace().Count(FaultCounterName(rule.kind));
   for (const Endpoint endpoint : told) {
     FaultFired fired;
     fired.endpoint = endpoint;

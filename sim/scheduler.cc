@@ -152,7 +152,7 @@ Scheduler::TimerId Scheduler::At(Duration deadline,
     slot = free_timer_slots_.back();
     free_timer_slots_.pop_back();
   }
-  const TimerId id{deadline, next_timer_seq_++, slot};
+  const TimerId id{next_timer_seq_++, slot};
   timer_slots_[slot].seq = id.seq;
   timer_slots_[slot].callback = std::move(callback);
   timer_heap_.push_back(TimerEntry{deadline.count(), id.seq, slot});
@@ -213,9 +213,11 @@ bool Scheduler::FireTimers(Duration limit) {
   }
   // Fire every timer due now, in the order they were set; callbacks may set
   // new timers (also due now: they fire in this loop too) or cancel some.
-  for (DropCancelledTimers();
-       !timer_heap_.empty() && timer_heap_.front().deadline <= now_.count();
-       DropCancelledTimers()) {
+  while (true) {
+    DropCancelledTimers();
+    if (timer_heap_.empty() || timer_heap_.front().deadline > now_.count()) {
+      break;
+    }
     const std::uint32_t slot = timer_heap_.front().slot;
     std::pop_heap(timer_heap_.begin(), timer_heap_.end(), FiresLater);
     timer_heap_.pop_back();

@@ -103,7 +103,6 @@ class Scheduler : public Runtime {
   // `deadline` (or now, if that has passed), between task steps. It may make
   // tasks runnable and set further timers.
   struct TimerId {
-    Duration deadline{0};
     std::uint64_t seq = 0;   // unique per timer; 0: none
     std::uint32_t slot = 0;  // where its callback is kept
   };

@@ -16,7 +16,6 @@
 #ifndef FLOWCHECK_SIM_INTERNAL_CONNECTION_STATE_H_
 #define FLOWCHECK_SIM_INTERNAL_CONNECTION_STATE_H_
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -129,8 +128,6 @@ class ConnectionState {
   // Hot counters, looked up once.
   std::uint64_t* segments_;
   std::uint64_t* split_segments_;
-  // "fault.<kind>", looked up when a kind first fires.
-  std::array<std::uint64_t*, kFaultKinds.size()> fault_counters_{};
   std::vector<Scheduler::TimerId> timers_;
   std::vector<FaultFired> fired_;
   std::vector<ObligationViolation> violations_;

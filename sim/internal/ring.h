@@ -62,16 +62,8 @@ class Ring {
   T& front() { return (*this)[0]; }
   T& back() { return (*this)[size_ - 1]; }
 
-  void push_back(const T& value) {
-    if (size_ == capacity()) {
-      T copy = value;  // `value` may be an entry, which Grow moves
-      Grow();
-      slots_[(head_ + size_) & mask_] = std::move(copy);
-    } else {
-      slots_[(head_ + size_) & mask_] = value;
-    }
-    ++size_;
-  }
+  // The copy is made before the ring may grow: `value` may be an entry.
+  void push_back(const T& value) { push_back(T(value)); }
   void push_back(T&& value) {
     if (size_ == capacity()) Grow();
     slots_[(head_ + size_) & mask_] = std::move(value);
@@ -98,9 +90,7 @@ class Ring {
   }
   // Empties the ring; the capacity stays.
   void clear() {
-    if constexpr (!std::is_trivially_destructible_v<T>) {
-      for (std::size_t i = 0; i < size_; ++i) Reset((*this)[i]);
-    }
+    for (std::size_t i = 0; i < size_; ++i) Reset((*this)[i]);
     head_ = 0;
     size_ = 0;
   }
