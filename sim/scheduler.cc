@@ -74,7 +74,7 @@ void Scheduler::DestroyTasks() {
   // Newest first; their awaiters cancel timers and leave wait lists.
   runnable_.clear();
   for (std::size_t id = tasks_.size(); id-- > 0;) {
-    if (tasks_[id] != nullptr) {
+    if (tasks_[id].has_value()) {
       tasks_[id].reset();
       --live_tasks_;
     }
@@ -100,8 +100,8 @@ void Scheduler::spawn(Task<void> task, std::string name) {
     tasks_.reserve(9);
     tasks_.resize(1);
   }
-  tasks_.push_back(std::make_unique<TaskRecord>(
-      TaskRecord{std::move(name), std::move(task), "start", std::nullopt}));
+  tasks_.push_back(
+      TaskRecord{std::move(name), std::move(task), "start", std::nullopt});
   ++live_tasks_;
   runnable_.push_back(Runnable{id, {}});
 }
@@ -256,6 +256,8 @@ bool Scheduler::Step() {
     record->task.start_detached();
   }
   current_task_ = 0;
+  record = FindTask(next.task);  // the task may have spawned: tasks_ moved
+  FLOWCHECK_CHECK(record != nullptr, "a task's record vanished while it ran");
   if (record->task.done()) {
     trace_.Add(now_, TraceKind::kFinish, next.task, 0);
     std::exception_ptr failure = record->task.exception();
@@ -278,7 +280,7 @@ RunReport Scheduler::Report(RunReport::Outcome outcome, std::uint64_t steps,
   report.trace_hash = trace_.hash();
   if (trace_.keeps_text()) report.trace_text = trace_.ToString();
   for (std::uint64_t id = 0; id < tasks_.size(); ++id) {
-    if (tasks_[id] == nullptr) continue;
+    if (!tasks_[id].has_value()) continue;
     const TaskRecord& record = *tasks_[id];
     std::string what(record.waiting_on);
     if (record.waiting_until) what += " " + FormatTime(*record.waiting_until);

@@ -182,8 +182,11 @@ class Scheduler : public Runtime {
   void DropCancelledTimers();
   void CompactTimers();
   void ClearTimers();
-  TaskRecord* FindTask(std::uint64_t id) const {
-    return id < tasks_.size() ? tasks_[id].get() : nullptr;
+  TaskRecord* FindTask(std::uint64_t id) {
+    return id < tasks_.size() && tasks_[id] ? &*tasks_[id] : nullptr;
+  }
+  const TaskRecord* FindTask(std::uint64_t id) const {
+    return id < tasks_.size() && tasks_[id] ? &*tasks_[id] : nullptr;
   }
 
   SchedulerOptions options_;
@@ -195,12 +198,14 @@ class Scheduler : public Runtime {
   std::uint64_t current_task_ = 0;
   std::uint64_t next_timer_seq_ = 1;
   // Indexed by task id (ids are sequential from 1; slot 0 unused); a
-  // finished task's slot is null. O(1) on every step, ordered by id for
-  // reports.
-  std::vector<std::unique_ptr<TaskRecord>> tasks_;
+  // finished task's slot is empty. O(1) on every step, ordered by id for
+  // reports. Records live in the table (one allocation per task was a
+  // tenth of a fuzzer run's): a spawn may move them, so no pointer to one
+  // is held across a resume.
+  std::vector<std::optional<TaskRecord>> tasks_;
   std::size_t live_tasks_ = 0;
-  internal::Ring<Runnable> runnable_;
-  std::vector<TimerEntry> timer_heap_;  // ordered by FiresLater
+  internal::Ring<Runnable, 8> runnable_;  // a program's tasks fit in place
+  std::vector<TimerEntry> timer_heap_;    // ordered by FiresLater
   std::vector<TimerSlot> timer_slots_;
   std::vector<std::uint32_t> free_timer_slots_;
   std::size_t cancelled_timers_ = 0;  // heap entries whose slot moved on

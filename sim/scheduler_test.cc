@@ -56,6 +56,52 @@ TEST(SchedulerTest, FifoModeRunsInWakeOrder) {
                                       "b2", "c2"}));
 }
 
+// The task table keeps records in place and grows while a task runs: a
+// task that spawns past the table's first size, and then finishes in the
+// same step, must still be found finished (its record moved).
+TEST(SchedulerTest, TaskThatSpawnsManyAndFinishesInOneStep) {
+  Scheduler s({.seed = 7});
+  std::vector<std::string> log;
+  auto parent = [&]() -> Task<void> {
+    for (int i = 0; i < 40; ++i) {
+      s.spawn(Append(s, log, "c" + std::to_string(i) + "-", 1),
+              "child-" + std::to_string(i));
+    }
+    log.push_back("parent done");
+    co_return;
+  };
+  s.spawn(parent(), "parent");
+  const RunReport report = s.RunUntilQuiescent();
+  EXPECT_EQ(report.outcome, RunReport::Outcome::kAllDone);
+  EXPECT_TRUE(report.pending.empty());
+  EXPECT_EQ(s.live_tasks(), 0u);
+  ASSERT_EQ(log.size(), 41u);
+  EXPECT_EQ(log.front(), "parent done");
+}
+
+// Counters past the ones kept in place, and names too long for them, go
+// to the map; every counter keeps its value and its reference.
+TEST(TraceTest, CountersInPlaceAndBeyond) {
+  Trace trace(/*keep_text=*/false);
+  std::uint64_t& first = trace.Counter("first");
+  const std::string long_name(40, 'x');
+  trace.Count(long_name, 5);
+  for (int i = 0; i < 30; ++i) trace.Count("c" + std::to_string(i), i);
+  first += 3;
+  trace.Count("first");
+  trace.Count(long_name);
+  EXPECT_EQ(trace.count("first"), 4u);
+  EXPECT_EQ(trace.count(long_name), 6u);
+  EXPECT_EQ(trace.count("c29"), 29u);
+  EXPECT_EQ(trace.count("c3"), 3u);
+  EXPECT_EQ(trace.count("never"), 0u);
+  const auto all = trace.counters();
+  EXPECT_EQ(all.size(), 32u);
+  EXPECT_EQ(all.at("c17"), 17u);
+  EXPECT_EQ(all.at(long_name), 6u);
+  EXPECT_NE(trace.ToString().find("  c29: 29\n"), std::string::npos);
+}
+
 TEST(SchedulerTest, TimeJumpsToTheNextTimer) {
   Scheduler s;
   std::vector<Duration> woke;

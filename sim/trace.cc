@@ -1,5 +1,6 @@
 #include "sim/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace flowcheck::sim {
@@ -61,15 +62,39 @@ void Trace::Count(std::string_view name, std::uint64_t by) {
   Counter(name) += by;
 }
 
+const std::uint64_t* Trace::FindCounter(std::string_view name) const {
+  for (std::size_t i = 0; i < inline_used_; ++i) {
+    if (inline_counters_[i].Name() == name) return &inline_counters_[i].value;
+  }
+  auto it = more_counters_.find(name);
+  return it == more_counters_.end() ? nullptr : &it->second;
+}
+
 std::uint64_t& Trace::Counter(std::string_view name) {
-  auto it = counters_.find(name);
-  if (it == counters_.end()) it = counters_.emplace(std::string(name), 0).first;
-  return it->second;
+  if (const std::uint64_t* found = FindCounter(name)) {
+    return *const_cast<std::uint64_t*>(found);
+  }
+  if (inline_used_ < kInlineCounters && name.size() <= kInlineNameBytes) {
+    InlineCounter& counter = inline_counters_[inline_used_++];
+    std::copy(name.begin(), name.end(), counter.name.begin());
+    counter.name_size = static_cast<std::uint8_t>(name.size());
+    return counter.value;
+  }
+  return more_counters_.emplace(std::string(name), 0).first->second;
 }
 
 std::uint64_t Trace::count(std::string_view name) const {
-  auto it = counters_.find(name);
-  return it == counters_.end() ? 0 : it->second;
+  const std::uint64_t* found = FindCounter(name);
+  return found == nullptr ? 0 : *found;
+}
+
+std::map<std::string, std::uint64_t, std::less<>> Trace::counters() const {
+  std::map<std::string, std::uint64_t, std::less<>> all = more_counters_;
+  for (std::size_t i = 0; i < inline_used_; ++i) {
+    all.emplace(std::string(inline_counters_[i].Name()),
+                inline_counters_[i].value);
+  }
+  return all;
 }
 
 std::string Trace::ToString() const {
@@ -82,7 +107,7 @@ std::string Trace::ToString() const {
   std::snprintf(hash, sizeof hash, "%016llx",
                 static_cast<unsigned long long>(hash_));
   out += "trace hash " + std::string(hash) + "\n";
-  for (const auto& [name, value] : counters_) {
+  for (const auto& [name, value] : counters()) {
     out += "  " + name + ": " + std::to_string(value) + "\n";
   }
   return out;

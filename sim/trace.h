@@ -11,12 +11,18 @@
 // unordered iteration: only on virtual time, task ids (sequential) and data.
 //
 // Counters count named events (faults that fired, by kind; segments split;
-// ...) so tests can assert that what they meant to exercise happened.
+// ...) so tests can assert that what they meant to exercise happened. The
+// first kInlineCounters names of up to kInlineNameBytes bytes are kept in
+// the Trace itself, any others in a map: a fuzzer builds a world per input,
+// and a map node and a name per counter were a twentieth of its
+// allocations.
 //
 // Not thread-safe; owned by the Scheduler.
 #ifndef FLOWCHECK_SIM_TRACE_H_
 #define FLOWCHECK_SIM_TRACE_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -61,13 +67,13 @@ class Trace {
   // summarize).
   void Count(std::string_view name, std::uint64_t by = 1);
   // The counter `name` itself (created at 0), for hot paths that count
-  // often: the reference stays valid as long as the Trace.
+  // often: the reference stays valid as long as the Trace, which must not
+  // be moved or copied meanwhile (the Scheduler owning it cannot be).
   std::uint64_t& Counter(std::string_view name);
   // The counter's value; 0 if never counted.
   std::uint64_t count(std::string_view name) const;
-  const std::map<std::string, std::uint64_t, std::less<>>& counters() const {
-    return counters_;
-  }
+  // Every counter, by name (a copy, built on each call).
+  std::map<std::string, std::uint64_t, std::less<>> counters() const;
 
   std::uint64_t hash() const { return hash_; }
   std::uint64_t events() const { return events_; }
@@ -89,11 +95,25 @@ class Trace {
   void AddRest(Duration time, TraceKind kind, std::uint64_t a, std::uint64_t b,
                std::string_view detail);
 
+  static constexpr std::size_t kInlineCounters = 16;
+  static constexpr std::size_t kInlineNameBytes = 32;
+  struct InlineCounter {
+    std::array<char, kInlineNameBytes> name{};
+    std::uint8_t name_size = 0;
+    std::uint64_t value = 0;
+    std::string_view Name() const { return {name.data(), name_size}; }
+  };
+  // The counter named `name`, or null.
+  const std::uint64_t* FindCounter(std::string_view name) const;
+
   bool keep_text_;
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
   std::uint64_t events_ = 0;
   std::vector<std::string> lines_;
-  std::map<std::string, std::uint64_t, std::less<>> counters_;
+  // Counters in order of first use; never moved (Counter's references).
+  std::array<InlineCounter, kInlineCounters> inline_counters_;
+  std::size_t inline_used_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> more_counters_;
 };
 
 }  // namespace flowcheck::sim

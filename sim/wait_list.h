@@ -97,7 +97,9 @@ class WaitList {
   Scheduler& scheduler_;
   const std::string owned_;      // what_'s storage, unless a Literal
   const std::string_view what_;  // never changes: waiting tasks refer to it
-  internal::Ring<Awaiter*> waiters_;  // FIFO; pointers identify, never order
+  // FIFO; pointers identify, never order. Two in place: a flow's wait
+  // lists rarely hold more, and each run of a fuzzer builds new ones.
+  internal::Ring<Awaiter*, 2> waiters_;
 };
 
 }  // namespace flowcheck::sim
