@@ -264,10 +264,14 @@ class Checker {
       }
     }
     dir.stream.reserve(bytes);
-    std::sort(writes.begin(), writes.end(),
-              [](const Operation* a, const Operation* b) {
-                return a->invoke_seq < b->invoke_seq;
-              });
+    const auto by_invoke = [](const Operation* a, const Operation* b) {
+      return a->invoke_seq < b->invoke_seq;
+    };
+    // Usually in order already (one writer per side): a check is a pass,
+    // a sort under a fuzzer's instrumentation many.
+    if (!std::is_sorted(writes.begin(), writes.end(), by_invoke)) {
+      std::sort(writes.begin(), writes.end(), by_invoke);
+    }
     std::int64_t previous_complete = 0;
     int previous = -1;
     for (const Operation* op : writes) {
@@ -335,9 +339,12 @@ class Checker {
   // first), whose concatenation is a prefix of the stream.
   void LinearizeAndCheck(Side writer, const Direction& dir,
                          std::vector<Piece>& pieces) {
-    std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
+    const auto by_completion = [](const Piece& a, const Piece& b) {
       return a.complete_seq < b.complete_seq;
-    });
+    };
+    if (!std::is_sorted(pieces.begin(), pieces.end(), by_completion)) {
+      std::sort(pieces.begin(), pieces.end(), by_completion);
+    }
     const std::size_t n = pieces.size();
     // The unplaced pieces, in two doubly linked lists with the sentinel n:
     // by completion (pieces' order) and by invocation. A choice unlinks its
@@ -350,10 +357,12 @@ class Checker {
     std::vector<std::size_t>& by_invoke = scratch_.by_invoke;
     by_invoke.resize(n);
     for (std::size_t i = 0; i < n; ++i) by_invoke[i] = i;
-    std::stable_sort(by_invoke.begin(), by_invoke.end(),
-                     [&pieces](std::size_t a, std::size_t b) {
-                       return pieces[a].invoke_seq < pieces[b].invoke_seq;
-                     });
+    const auto invoked_earlier = [&pieces](std::size_t a, std::size_t b) {
+      return pieces[a].invoke_seq < pieces[b].invoke_seq;
+    };
+    if (!std::is_sorted(by_invoke.begin(), by_invoke.end(), invoked_earlier)) {
+      std::stable_sort(by_invoke.begin(), by_invoke.end(), invoked_earlier);
+    }
     std::vector<std::size_t>& next_c = scratch_.next_c;
     std::vector<std::size_t>& prev_c = scratch_.prev_c;
     std::vector<std::size_t>& next_i = scratch_.next_i;
@@ -611,7 +620,6 @@ class Checker {
       return;
     }
     std::size_t read_before = 0;
-    std::vector<int> ops = {op.id};
     for (const Operation& other : history_.operations()) {
       if (other.side == reader && other.kind == OpKind::kRead &&
           other.completed() && other.read_result->is_data() &&
@@ -625,6 +633,7 @@ class Checker {
         FaultAllows(reader, done, &FaultEffects::may_end)) {
       return;
     }
+    std::vector<int> ops = {op.id};
     for (const Segment& segment : dir.segments) {
       if (segment.ok && segment.end > read_before && segment.end <= required) {
         ops.push_back(segment.op);
@@ -787,8 +796,11 @@ class Checker {
     std::sort(accepted.begin(), accepted.end(), by_completion);
     std::sort(reports.begin(), reports.end(), by_completion);
     const std::string s(SideName(side));
-    const std::string where = "at event " + std::to_string(broke) + " (\"" +
-                              fault->name + "\" on " + s + ")";
+    // Built only for a report: most breaks end in none.
+    const auto where = [&] {
+      return "at event " + std::to_string(broke) + " (\"" + fault->name +
+             "\" on " + s + ")";
+    };
     // The bounds, counted from the break or the latest report before each
     // accepted write.
     std::size_t next_report = 0;
@@ -812,10 +824,10 @@ class Checker {
         continue;
       }
       const std::string since = last_report == nullptr
-                                    ? "since the connection broke " + where
+                                    ? "since the connection broke " + where()
                                     : "since " + Op(last_report->id) +
                                           " reported the connection broken " +
-                                          where;
+                                          where();
       Report(Clause::kE1, {op->id, ids.front()}, *op->complete_seq,
              s + "'s " + std::string(OpKindName(op->kind)) + " " + Op(op->id) +
                  " returned Ok: " + std::to_string(count) + " writes, " +
@@ -855,7 +867,7 @@ class Checker {
                              OpList(after) + ") --";
     if (reports.empty()) {
       Report(Clause::kE1, std::move(ops), kNever - 1,
-             "After the connection broke " + where + ", " + kept +
+             "After the connection broke " + where() + ", " + kept +
                  " and no operation on " + s +
                  " ever reported the broken connection (no read or write "
                  "error, no Closed) by the end of the history. Writes "
@@ -866,8 +878,9 @@ class Checker {
     }
     ops.push_back(reports.front()->id);
     Report(Clause::kE1, std::move(ops), kNever - 1,
-           "The connection broke " + where + " and " + Op(reports.front()->id) +
-               " on " + s + " reported it; after that " + kept +
+           "The connection broke " + where() + " and " +
+               Op(reports.front()->id) + " on " + s +
+               " reported it; after that " + kept +
                ". A broken connection does not heal: once an endpoint "
                "reported it, its later writes must fail too (bytes "
                "accepted now can never arrive).");
