@@ -360,7 +360,11 @@ Execution RunRecorded(Subject& subject, const Starter& start,
   subject.faults->Listen([&execution, &runtime](Side side,
                                                 const std::string& name,
                                                 const FaultEffects& effects) {
-    execution.faults.push_back(std::string(SideName(side)) + ": " + name);
+    std::string line(SideName(side));
+    line.reserve(line.size() + 2 + name.size());
+    line += ": ";
+    line += name;
+    execution.faults.push_back(std::move(line));
     if (effects.relaxes_anything()) {
       execution.history.AddFault(side, name, effects, runtime.now());
     }

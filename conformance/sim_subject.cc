@@ -20,21 +20,25 @@ bool keep_traces = false;
 
 void KeepSimulationTraces(bool keep) { keep_traces = keep; }
 
-Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan) {
+Subject MakeSimSubject(std::uint64_t seed, sim::FaultPlan plan) {
+  // The subject first: the connection reports to the subject's own
+  // reporter (no second one made and dropped on every run).
+  Subject subject;
   auto scheduler = std::make_unique<sim::Scheduler>(
       sim::SchedulerOptions{.seed = seed, .keep_trace_text = keep_traces});
-  auto faults = std::make_shared<FaultReporter>();
+  sim::Scheduler& world = *scheduler;
+  subject.runtime = std::move(scheduler);
   sim::ConnectionOptions options;
-  options.plan = plan;
+  options.plan = std::move(plan);
   // Every fault is reported, also those that relax nothing (timing-only and
   // contract-breaking ones): the history keeps the relaxing ones, the
   // execution lists them all.
-  options.on_fault = [faults](const sim::FaultFired& fault) {
+  options.on_fault = [faults = subject.faults](const sim::FaultFired& fault) {
     faults->Report(ToSide(fault.endpoint), fault.description, fault.effects);
   };
-  sim::ConnectedPair pair = sim::MakeConnection(*scheduler, std::move(options));
-  Subject subject(std::move(scheduler), std::move(pair.a), std::move(pair.b));
-  subject.faults = std::move(faults);
+  sim::ConnectedPair pair = sim::MakeConnection(world, std::move(options));
+  subject.a = std::move(pair.a);
+  subject.b = std::move(pair.b);
   subject.link_evidence = [info = pair.info](Side writer) {
     const sim::ConnectionInfo::DirectionStats stats = info.stats(
         writer == Side::kA ? sim::Direction::kAtoB : sim::Direction::kBtoA);
@@ -63,7 +67,7 @@ FlowUnderTest SimFlowUnderTest(bool shaped) {
       sim::Random random(seed ^ 0x5eed5eed5eed5eedULL);
       plan = sim::SwarmPlan(random, /*contract_keeping_only=*/true);
     }
-    return MakeSimSubject(seed, plan);
+    return MakeSimSubject(seed, std::move(plan));
   };
   flow.under_plan = SimFlowUnderPlan;
   return flow;

@@ -19,8 +19,9 @@ namespace flowcheck::conformance {
 // What a simulated pair can do: reset its connection on request.
 inline constexpr Capabilities kSimCapabilities{.inject_reset = true};
 
-// A fresh simulated pair for `seed`, shaped by `plan`. Never fails.
-Subject MakeSimSubject(std::uint64_t seed, const sim::FaultPlan& plan = {});
+// A fresh simulated pair for `seed`, shaped by `plan` (taken by value:
+// move a plan in that is not needed after). Never fails.
+Subject MakeSimSubject(std::uint64_t seed, sim::FaultPlan plan = {});
 
 // Whether the pairs MakeSimSubject makes from now on keep their scheduling
 // trace as text (every pick, delivery and fault with its virtual time), so

@@ -62,9 +62,11 @@ constexpr bool kEncoding = std::is_same_v<Io, FuzzOutput>;
 
 // A count of elements of `items` in [0, max]: on decoding, resizes.
 template <typename Io, typename T>
-void Count(Io& io, std::vector<T>& items, std::uint32_t max) {
+void Count(Io& io, std::vector<T>& items, std::uint32_t max,
+           std::uint32_t spare = 0) {
   auto size = static_cast<std::uint32_t>(items.size());
   io.Int(size, std::uint32_t{0}, max);
+  items.reserve(size + spare);
   items.resize(size);
 }
 
@@ -280,7 +282,8 @@ template <typename Io>
 void Endpoint(Io& io, EndpointProgram& endpoint, std::uint64_t budget) {
   io.Int(endpoint.readers, 1, 2);
   io.Int(endpoint.reads_after_eof, 0, 2);
-  Count(io, endpoint.ops, kMaxOpsPerEndpoint);
+  // Room for the close that Normalize adds to a program without one.
+  Count(io, endpoint.ops, kMaxOpsPerEndpoint, /*spare=*/1);
   for (ProgramOp& op : endpoint.ops) Operation(io, op, budget);
 }
 

@@ -64,6 +64,8 @@ ConnectionState::ConnectionState(Scheduler& scheduler,
       };
     }
   }
+  // Each rule tells at most both endpoints: no growing while faults fire.
+  fired_.reserve(2 * options_.plan.faults.size());
   ArmTimers();
 }
 

@@ -443,6 +443,7 @@ FaultPlan SwarmPlan(Random& random, bool contract_keeping_only) {
   plan.a_to_b = SwarmLink(random);
   plan.b_to_a = random.Chance(1, 2) ? plan.a_to_b : SwarmLink(random);
   const std::uint64_t count = random.Uniform(4);
+  plan.faults.reserve(count);
   for (std::uint64_t i = 0; i < count; ++i) {
     FaultRule rule;
     const std::span<const FaultKind> kinds =

@@ -238,11 +238,13 @@ void ConnectionState::Announce(const FaultRule& rule,
       trace().keeps_text() ? options_.name + " " + description : std::string());
   const FaultKindInfo& info = Info(rule.kind);
   trace().Count(FaultCounterName(rule.kind));
+  std::size_t left = told.size();
   for (const Endpoint endpoint : told) {
     FaultFired fired;
     fired.endpoint = endpoint;
     fired.kind = rule.kind;
-    fired.description = description;
+    // The last one told takes the description over.
+    fired.description = --left == 0 ? std::move(description) : description;
     fired.effects =
         endpoint == ReaderOf(rule.direction) ? info.on_reader : info.on_writer;
     fired_.push_back(fired);
