@@ -19,6 +19,15 @@ constexpr std::int64_t kLinearizeBudget = 2'000'000;
 
 std::string Op(int id) { return "#" + std::to_string(id); }
 
+// Sorts [first, last) by `less`, whose keys (sequence numbers) are unique,
+// so the order is the same as any sort's. What the checker sorts nearly
+// always arrives in order already (one writer, one reader per side): a
+// check is one pass, a sort under a fuzzer's instrumentation many.
+template <typename It, typename Less>
+void SortUnlessSorted(It first, It last, Less less) {
+  if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+}
+
 std::string ByteText(unsigned char c) {
   char text[16];
   if (c >= 0x20 && c < 0x7f && c != '\'') {
@@ -264,14 +273,10 @@ class Checker {
       }
     }
     dir.stream.reserve(bytes);
-    const auto by_invoke = [](const Operation* a, const Operation* b) {
-      return a->invoke_seq < b->invoke_seq;
-    };
-    // Usually in order already (one writer per side): a check is a pass,
-    // a sort under a fuzzer's instrumentation many.
-    if (!std::is_sorted(writes.begin(), writes.end(), by_invoke)) {
-      std::sort(writes.begin(), writes.end(), by_invoke);
-    }
+    SortUnlessSorted(writes.begin(), writes.end(),
+                     [](const Operation* a, const Operation* b) {
+                       return a->invoke_seq < b->invoke_seq;
+                     });
     std::int64_t previous_complete = 0;
     int previous = -1;
     for (const Operation* op : writes) {
@@ -339,12 +344,10 @@ class Checker {
   // first), whose concatenation is a prefix of the stream.
   void LinearizeAndCheck(Side writer, const Direction& dir,
                          std::vector<Piece>& pieces) {
-    const auto by_completion = [](const Piece& a, const Piece& b) {
-      return a.complete_seq < b.complete_seq;
-    };
-    if (!std::is_sorted(pieces.begin(), pieces.end(), by_completion)) {
-      std::sort(pieces.begin(), pieces.end(), by_completion);
-    }
+    SortUnlessSorted(pieces.begin(), pieces.end(),
+                     [](const Piece& a, const Piece& b) {
+                       return a.complete_seq < b.complete_seq;
+                     });
     const std::size_t n = pieces.size();
     // The unplaced pieces, in two doubly linked lists with the sentinel n:
     // by completion (pieces' order) and by invocation. A choice unlinks its
@@ -357,12 +360,10 @@ class Checker {
     std::vector<std::size_t>& by_invoke = scratch_.by_invoke;
     by_invoke.resize(n);
     for (std::size_t i = 0; i < n; ++i) by_invoke[i] = i;
-    const auto invoked_earlier = [&pieces](std::size_t a, std::size_t b) {
-      return pieces[a].invoke_seq < pieces[b].invoke_seq;
-    };
-    if (!std::is_sorted(by_invoke.begin(), by_invoke.end(), invoked_earlier)) {
-      std::stable_sort(by_invoke.begin(), by_invoke.end(), invoked_earlier);
-    }
+    SortUnlessSorted(by_invoke.begin(), by_invoke.end(),
+                     [&pieces](std::size_t a, std::size_t b) {
+                       return pieces[a].invoke_seq < pieces[b].invoke_seq;
+                     });
     std::vector<std::size_t>& next_c = scratch_.next_c;
     std::vector<std::size_t>& prev_c = scratch_.prev_c;
     std::vector<std::size_t>& next_i = scratch_.next_i;
