@@ -59,17 +59,24 @@ library=(
 cxxflags="$CXXFLAGS -std=c++20 -I$root -DASIO_STANDALONE -DASIO_NO_DEPRECATED"
 # The harness (program runner, subjects' wiring, recorder) gets no coverage
 # instrumentation, as under bazel --config=fuzz: the files are the regex of
-# .bazelrc's `build:fuzz --per_file_copt=REGEX@-fno-sanitize=fuzzer-no-link`
+# .bazelrc's `build:fuzz --per_file_copt=REGEX@-fno-sanitize=fuzzer-no-link,...`
 # (one list for both builds). Only libFuzzer-style coverage is turned off;
 # sanitizers stay. With other engines' flags every file is instrumented.
-harness_regex=$(sed -n 's/^build:fuzz --per_file_copt=\(.*\)@-fno-sanitize=fuzzer-no-link$/\1/p' \
+harness_regex=$(sed -n 's/^build:fuzz --per_file_copt=\(.*\)@-fno-sanitize=fuzzer-no-link,.*$/\1/p' \
   "$root/.bazelrc")
 if [ -z "$harness_regex" ]; then
   echo "fuzz/build.sh: no build:fuzz --per_file_copt line in .bazelrc" >&2
   exit 2
 fi
 harness_flags=""
-case " $CXXFLAGS " in *fuzzer-no-link*) harness_flags="-fno-sanitize=fuzzer-no-link" ;; esac
+case " $CXXFLAGS " in
+  *fuzzer-no-link*)
+    harness_flags="-fno-sanitize=fuzzer-no-link -Wno-unused-command-line-argument"
+    # And in every file, the functions no flow owns (the standard
+    # library's...): tools/fuzz_coverage_ignorelist.txt, as under Bazel.
+    cxxflags="$cxxflags -fsanitize-coverage-ignorelist=$root/tools/fuzz_coverage_ignorelist.txt"
+    ;;
+esac
 echo "fuzz/build.sh: compiling ${#library[@]} sources with $CXX"
 for src in "${library[@]}"; do
   flags="$cxxflags"
@@ -82,6 +89,12 @@ done |
     _ {} "$work" "$CXX" "$root"
 rm -f "$work/libflowcheck.a"
 ar rcs "$work/libflowcheck.a" "$work"/obj/*.o
+# history_checker_fuzzer fuzzes the checker, which the regex above leaves
+# uninstrumented for the flow fuzzers: it links a second, instrumented build
+# (model/checker_covered.cc, as //model:checker_covered does). The object
+# comes before the archive, so the archive's checker is never pulled in.
+# shellcheck disable=SC2086  # the flags are a list of words
+$CXX $cxxflags -c "$root/model/checker_covered.cc" -o "$work/checker_covered.o"
 
 # A zip of a directory's files (zip if installed, else Python's zipfile).
 zip_dir() {  # zip_dir ZIP DIR
@@ -100,8 +113,10 @@ PY
 
 for target in "${targets[@]}"; do
   echo "fuzz/build.sh: $target"
+  own=()
+  [ "$target" = history_checker_fuzzer ] && own=("$work/checker_covered.o")
   # shellcheck disable=SC2086  # the flags are lists of words
-  $CXX $cxxflags "$root/fuzz/$target.cc" "$work/libflowcheck.a" \
+  $CXX $cxxflags "$root/fuzz/$target.cc" "${own[@]}" "$work/libflowcheck.a" \
     $LIB_FUZZING_ENGINE -lrapidcheck -pthread -o "$OUT/$target"
   corpus="$root/fuzz/corpus/$target"
   # socketpair_flow_fuzzer reads the simulated flow's inputs.

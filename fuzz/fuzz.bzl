@@ -24,7 +24,7 @@ a libFuzzer dictionary file, shipped with the binary as data. An empty or
 missing corpus makes the replay test fail (the driver finds no input).
 """
 
-load("//tools:copts.bzl", "FLOWCHECK_COPTS")
+load("//tools:copts.bzl", "FLOWCHECK_COPTS", "FUZZ_COVERAGE_COPTS", "FUZZ_COVERAGE_DEPS")
 
 def flowcheck_fuzz_target(
         name,
@@ -45,8 +45,8 @@ def flowcheck_fuzz_target(
     native.cc_library(
         name = name + "_lib",
         srcs = srcs,
-        copts = FLOWCHECK_COPTS,
-        deps = deps,
+        copts = FLOWCHECK_COPTS + FUZZ_COVERAGE_COPTS,
+        deps = deps + FUZZ_COVERAGE_DEPS,
         alwayslink = True,
         testonly = True,
     )
@@ -54,13 +54,13 @@ def flowcheck_fuzz_target(
     native.cc_binary(
         name = name,
         testonly = True,
-        copts = FLOWCHECK_COPTS,
+        copts = FLOWCHECK_COPTS + FUZZ_COVERAGE_COPTS,
         data = data,
         linkopts = select({
             "//fuzz:libfuzzer": ["-fsanitize=fuzzer"],
             "//conditions:default": [],
         }),
-        deps = [":" + name + "_lib"] + select({
+        deps = [":" + name + "_lib"] + FUZZ_COVERAGE_DEPS + select({
             "//fuzz:libfuzzer": [],
             "//conditions:default": ["//fuzz:replay_main"],
         }),
@@ -72,12 +72,12 @@ def flowcheck_fuzz_target(
     native.cc_test(
         name = name + "_replay_test",
         size = size,
-        copts = FLOWCHECK_COPTS,
+        copts = FLOWCHECK_COPTS + FUZZ_COVERAGE_COPTS,
         data = corpus_files,
         args = [corpus_path],
         deps = [
             ":" + name + "_lib",
             "//fuzz:replay_main",
-        ],
+        ] + FUZZ_COVERAGE_DEPS,
         **kwargs
     )

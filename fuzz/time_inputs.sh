@@ -36,14 +36,19 @@ if ! command -v clang++-14 >/dev/null 2>&1; then
 fi
 scratch=${FLOWCHECK_TIME_WORK:-$(mktemp -d)}
 flags="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize=fuzzer-no-link"
+# The target's own files leave out what the library's do (fuzz/build.sh).
+target_flags="$flags -fsanitize-coverage-ignorelist=tools/fuzz_coverage_ignorelist.txt"
 if [ ! -f "$scratch/work/libflowcheck.a" ]; then
   echo "time_inputs: building the library in $scratch (a few minutes)" >&2
   CC=clang-14 CXX=clang++-14 CFLAGS="$flags" CXXFLAGS="$flags" \
     LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT="$scratch/out" WORK="$scratch/work" \
     fuzz/build.sh >/dev/null || { echo "time_inputs: fuzz/build.sh failed" >&2; exit 2; }
 fi
+# The checker's fuzzer links its own instrumented checker, as in build.sh.
+own=()
+[ "$target" = history_checker_fuzzer ] && own=("$scratch/work/checker_covered.o")
 # shellcheck disable=SC2086  # the flags are a list of words
-clang++-14 $flags -std=c++20 -I. -DASIO_STANDALONE -DASIO_NO_DEPRECATED fuzz/timing_main.cc "fuzz/$target.cc" \
-  "$scratch/work/libflowcheck.a" -lrapidcheck -pthread -o "$scratch/$target.timing" ||
+clang++-14 $target_flags -std=c++20 -I. -DASIO_STANDALONE -DASIO_NO_DEPRECATED fuzz/timing_main.cc "fuzz/$target.cc" \
+  "${own[@]}" "$scratch/work/libflowcheck.a" -lrapidcheck -pthread -o "$scratch/$target.timing" ||
   { echo "time_inputs: link failed" >&2; exit 2; }
 "$scratch/$target.timing" "$@" "$corpus"

@@ -40,21 +40,53 @@ FLOWCHECK_COPTS = _COMMON_WARNINGS + select({
 
 FLOWCHECK_TEST_COPTS = FLOWCHECK_COPTS
 
-def flowcheck_cc_library(name, copts = [], **kwargs):
-    """A cc_library with the project's warning flags."""
-    native.cc_library(name = name, copts = FLOWCHECK_COPTS + copts, **kwargs)
+# Under --config=fuzz (--define=flowcheck_fuzz=libfuzzer): the functions
+# coverage instrumentation leaves out wherever they are compiled, the
+# standard library's above all (tools/fuzz_coverage_ignorelist.txt says
+# why). The list must be an input of each compile that names it, so the
+# macros below add both the flag (FUZZ_COVERAGE_COPTS) and a dependency
+# that carries the file (FUZZ_COVERAGE_DEPS). Not part of FLOWCHECK_COPTS:
+# a user's own rule with those copts would name a file it does not have.
+# The path is the compiler's, from the execution root: under external/
+# when flowcheck is another workspace's dependency.
+_IGNORELIST = Label("//tools:fuzz_coverage_ignorelist.txt")
 
-def flowcheck_cc_binary(name, copts = [], **kwargs):
+FUZZ_COVERAGE_COPTS = select({
+    str(Label("//fuzz:libfuzzer")): [
+        "-fsanitize-coverage-ignorelist=" +
+        (_IGNORELIST.workspace_root + "/" if _IGNORELIST.workspace_root else "") +
+        _IGNORELIST.package + "/" + _IGNORELIST.name,
+    ],
+    "//conditions:default": [],
+})
+
+FUZZ_COVERAGE_DEPS = [Label("//tools:fuzz_coverage_ignorelist")]
+
+def flowcheck_cc_library(name, copts = [], deps = [], **kwargs):
+    """A cc_library with the project's warning flags."""
+    native.cc_library(
+        name = name,
+        copts = FLOWCHECK_COPTS + FUZZ_COVERAGE_COPTS + copts,
+        deps = deps + FUZZ_COVERAGE_DEPS,
+        **kwargs
+    )
+
+def flowcheck_cc_binary(name, copts = [], deps = [], **kwargs):
     """A cc_binary with the project's warning flags."""
-    native.cc_binary(name = name, copts = FLOWCHECK_COPTS + copts, **kwargs)
+    native.cc_binary(
+        name = name,
+        copts = FLOWCHECK_COPTS + FUZZ_COVERAGE_COPTS + copts,
+        deps = deps + FUZZ_COVERAGE_DEPS,
+        **kwargs
+    )
 
 def flowcheck_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     """A cc_test with the project's warning flags, linked with gtest_main."""
     native.cc_test(
         name = name,
         size = size,
-        copts = FLOWCHECK_TEST_COPTS + copts,
-        deps = deps + [Label("//third_party:gtest_main")],
+        copts = FLOWCHECK_TEST_COPTS + FUZZ_COVERAGE_COPTS + copts,
+        deps = deps + FUZZ_COVERAGE_DEPS + [Label("//third_party:gtest_main")],
         **kwargs
     )
 
