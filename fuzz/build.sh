@@ -59,19 +59,21 @@ library=(
 cxxflags="$CXXFLAGS -std=c++20 -I$root -DASIO_STANDALONE -DASIO_NO_DEPRECATED"
 # The harness (program runner, subjects' wiring, recorder) gets no coverage
 # instrumentation, as under bazel --config=fuzz: the files are the regex of
-# .bazelrc's `build:fuzz --per_file_copt=REGEX@-fno-sanitize=fuzzer-no-link,...`
-# (one list for both builds). Only libFuzzer-style coverage is turned off;
-# sanitizers stay. With other engines' flags every file is instrumented.
-harness_regex=$(sed -n 's/^build:fuzz --per_file_copt=\(.*\)@-fno-sanitize=fuzzer-no-link,.*$/\1/p' \
+# .bazelrc's `build:fuzz --per_file_copt=REGEX@OPTIONS`, and they get its
+# options (one list for both builds). Only libFuzzer-style coverage is
+# turned off; sanitizers stay. With other engines' flags every file is
+# instrumented.
+per_file_copt=$(sed -n 's/^build:fuzz --per_file_copt=\(.*@-fno-sanitize=fuzzer-no-link.*\)$/\1/p' \
   "$root/.bazelrc")
-if [ -z "$harness_regex" ]; then
+if [ -z "$per_file_copt" ]; then
   echo "fuzz/build.sh: no build:fuzz --per_file_copt line in .bazelrc" >&2
   exit 2
 fi
+harness_regex=${per_file_copt%@*}
 harness_flags=""
 case " $CXXFLAGS " in
   *fuzzer-no-link*)
-    harness_flags="-fno-sanitize=fuzzer-no-link -Wno-unused-command-line-argument"
+    harness_flags=$(echo "${per_file_copt##*@}" | tr ',' ' ')
     # And in every file, the functions no flow owns (the standard
     # library's...): tools/fuzz_coverage_ignorelist.txt, as under Bazel.
     cxxflags="$cxxflags -fsanitize-coverage-ignorelist=$root/tools/fuzz_coverage_ignorelist.txt"
