@@ -41,7 +41,7 @@ const Buffer& ReadResult::data() const {
 const Error& ReadResult::error() const {
   FLOWCHECK_CHECK(is_error(),
                   "ReadResult::error() on a result that is not an Error");
-  return error_;
+  return *error_;
 }
 
 std::string ReadResult::ToString() const {
@@ -51,7 +51,7 @@ std::string ReadResult::ToString() const {
     case Kind::kEof:
       return "Eof";
     case Kind::kError:
-      return "Error " + error_.ToString();
+      return "Error " + error_->ToString();
   }
   return "?";
 }
@@ -59,7 +59,7 @@ std::string ReadResult::ToString() const {
 const Error& WriteResult::error() const {
   FLOWCHECK_CHECK(is_error(),
                   "WriteResult::error() on a result that is not an Error");
-  return error_;
+  return *error_;
 }
 
 std::string WriteResult::ToString() const {
@@ -69,7 +69,7 @@ std::string WriteResult::ToString() const {
     case Kind::kClosed:
       return "Closed";
     case Kind::kError:
-      return "Error " + error_.ToString();
+      return "Error " + error_->ToString();
   }
   return "?";
 }

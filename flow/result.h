@@ -12,6 +12,7 @@
 #ifndef FLOWCHECK_FLOW_RESULT_H_
 #define FLOWCHECK_FLOW_RESULT_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -74,14 +75,11 @@ class ReadResult {
   // Data. A flow must never return an empty buffer (R2); this constructor
   // accepts one so that the model can record and judge what a broken flow did.
   static ReadResult Data(Buffer data) {
-    return ReadResult(Kind::kData, std::move(data),
-                      Error(ErrorCode::kOther, ""));
+    return ReadResult(Kind::kData, std::move(data));
   }
-  static ReadResult Eof() {
-    return ReadResult(Kind::kEof, Buffer(), Error(ErrorCode::kOther, ""));
-  }
+  static ReadResult Eof() { return ReadResult(Kind::kEof, Buffer()); }
   static ReadResult Failure(Error error) {
-    return ReadResult(Kind::kError, Buffer(), std::move(error));
+    return ReadResult(std::move(error));
   }
 
   Kind kind() const { return kind_; }
@@ -109,12 +107,16 @@ class ReadResult {
   }
 
  private:
-  ReadResult(Kind kind, Buffer data, Error error)
-      : kind_(kind), data_(std::move(data)), error_(std::move(error)) {}
+  ReadResult(Kind kind, Buffer data) : kind_(kind), data_(std::move(data)) {}
+  explicit ReadResult(Error error)
+      : kind_(Kind::kError), error_(std::in_place, std::move(error)) {}
 
+  // A result is moved several times between a flow and its caller (and
+  // copied into a recorded history), so Data and Eof carry no Error at all:
+  // error_ is set exactly when kind_ is kError.
   Kind kind_;
   Buffer data_;
-  Error error_;
+  std::optional<Error> error_;
 };
 
 // The outcome of Flow::write() and Flow::writev(): Ok, Closed (this endpoint
@@ -124,14 +126,10 @@ class WriteResult {
  public:
   enum class Kind { kOk, kClosed, kError };
 
-  static WriteResult Ok() {
-    return WriteResult(Kind::kOk, Error(ErrorCode::kOther, ""));
-  }
-  static WriteResult Closed() {
-    return WriteResult(Kind::kClosed, Error(ErrorCode::kOther, ""));
-  }
+  static WriteResult Ok() { return WriteResult(Kind::kOk); }
+  static WriteResult Closed() { return WriteResult(Kind::kClosed); }
   static WriteResult Failure(Error error) {
-    return WriteResult(Kind::kError, std::move(error));
+    return WriteResult(std::move(error));
   }
 
   Kind kind() const { return kind_; }
@@ -157,10 +155,13 @@ class WriteResult {
   }
 
  private:
-  WriteResult(Kind kind, Error error) : kind_(kind), error_(std::move(error)) {}
+  explicit WriteResult(Kind kind) : kind_(kind) {}
+  explicit WriteResult(Error error)
+      : kind_(Kind::kError), error_(std::in_place, std::move(error)) {}
 
+  // Set exactly when kind_ is kError, as in ReadResult.
   Kind kind_;
-  Error error_;
+  std::optional<Error> error_;
 };
 
 }  // namespace flowcheck
