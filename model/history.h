@@ -51,6 +51,11 @@ std::string_view OpKindName(OpKind kind);
 
 // One operation on one endpoint, from invocation to completion.
 struct Operation {
+  // Each member is initialized below. The constructor is user-provided so
+  // that History::Invoke's emplace_back() does not first zero all of the
+  // struct's few hundred bytes, as value-initializing an aggregate would.
+  Operation() {}  // NOLINT(modernize-use-equals-default)
+
   int id = 0;  // index in History::operations()
   Side side = Side::kA;
   OpKind kind = OpKind::kRead;

@@ -128,11 +128,12 @@ Buffer Link::TakeArrived() {
   // Takes up to `room` bytes of the front arrived buffer.
   auto take = [this, &taken](std::uint64_t room) {
     Buffer& front = arrived.front();
-    Buffer piece = front;
-    if (piece.size() > room) {
+    Buffer piece;
+    if (front.size() > room) {
       piece = front.slice(0, room);
       front = front.slice(room);
     } else {
+      piece = std::move(front);
       arrived.pop_front();
     }
     taken += piece.size();
@@ -147,23 +148,23 @@ Buffer Link::TakeArrived() {
         0, std::min<std::uint64_t>(arrived.front().size(), limit - taken)));
     if (!joined) break;
     take(limit - taken);
-    run = *joined;
+    run = std::move(*joined);
   }
-  Buffer result = run;
   // Then, when coalescing, bytes of later writes, copied into one buffer
   // -- at most kCoalesceCopyBytes in all, so a read never copies much.
   const std::uint64_t copy_limit = std::min(limit, kCoalesceCopyBytes);
   if (options.coalesce && !arrived.empty() && taken < copy_limit) {
-    std::vector<Buffer> pieces = {run};
+    std::vector<Buffer> pieces;
+    pieces.push_back(std::move(run));
     while (!arrived.empty() && taken < copy_limit) {
       pieces.push_back(take(copy_limit - taken));
     }
-    result = Concat(pieces);
+    run = Concat(pieces);
     scheduler_.trace().Count("sim.copied-reads");
   }
   unread_bytes -= taken;
   window.WakeAll();
-  return result;
+  return run;
 }
 
 void Link::ScheduleDelivery() {
