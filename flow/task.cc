@@ -56,20 +56,23 @@ thread_local bool pool_gone = false;
 
 std::size_t BlockSize(std::size_t c) { return (c + 1) * kGrain; }
 
-// Takes the oldest block of class `c` (the queue is not empty), unpoisoned.
-// The blocks still queued stay poisoned.
-void* PopOldest(FreeQueue& queue, std::size_t c) {
+// Takes the oldest block of a class (the queue is not empty). The block is
+// still poisoned whole; the caller unpoisons what it hands out.
+void* PopOldest(FreeQueue& queue) {
   void* block = queue.slots[queue.head];
   queue.head = (queue.head + 1) % kMaxFree;
   --queue.count;
-  FLOWCHECK_UNPOISON(block, BlockSize(c));
   return block;
 }
 
 FramePool::~FramePool() {
   pool_gone = true;
   for (std::size_t c = 0; c < kClasses; ++c) {
-    while (queues[c].count > 0) ::operator delete(PopOldest(queues[c], c));
+    while (queues[c].count > 0) {
+      void* block = PopOldest(queues[c]);
+      FLOWCHECK_UNPOISON(block, BlockSize(c));
+      ::operator delete(block);
+    }
   }
 }
 
@@ -87,15 +90,16 @@ void* AllocateFrame(std::size_t size) {
   if (c == kClasses) return ::operator new(size);
   // A pooled class's frame is always a whole block, even from the heap, so
   // any thread's pool can take it back.
-  void* block = nullptr;
+  // Under ASan the slack past `size` is poisoned, so an overflow of the
+  // frame is still caught. A pooled block is poisoned whole while it waits
+  // (FreeFrame), so only the frame itself is unpoisoned here.
   FreeQueue* queue = pool_gone ? nullptr : &pool.queues[c];
   if (queue != nullptr && queue->count > kQuarantine) {
-    block = PopOldest(*queue, c);
-  } else {
-    block = ::operator new(BlockSize(c));
+    void* block = PopOldest(*queue);
+    FLOWCHECK_UNPOISON(block, size);
+    return block;
   }
-  // Under ASan the slack past `size` stays poisoned, so an overflow of the
-  // frame is still caught.
+  void* block = ::operator new(BlockSize(c));
   FLOWCHECK_POISON(static_cast<char*>(block) + size, BlockSize(c) - size);
   return block;
 }
@@ -106,18 +110,17 @@ void FreeFrame(void* frame, std::size_t size) noexcept {
     ::operator delete(frame);
     return;
   }
-  FLOWCHECK_UNPOISON(frame, BlockSize(c));
-  if (pool_gone || pool.queues[c].count >= kMaxFree) {
+  // The block goes back to the heap unpoisoned, as it came from it.
+  auto to_heap = [frame, c] {
+    FLOWCHECK_UNPOISON(frame, BlockSize(c));
     ::operator delete(frame);
-    return;
-  }
+  };
+  if (pool_gone || pool.queues[c].count >= kMaxFree) return to_heap();
   FreeQueue& queue = pool.queues[c];
   if (queue.slots == nullptr) {
     queue.slots.reset(new (std::nothrow) void*[kMaxFree]);
-    if (queue.slots == nullptr) {  // no memory for the ring: no pooling
-      ::operator delete(frame);
-      return;
-    }
+    // No memory for the ring: no pooling.
+    if (queue.slots == nullptr) return to_heap();
   }
   queue.slots[(queue.head + queue.count) % kMaxFree] = frame;
   ++queue.count;
