@@ -237,7 +237,9 @@ int History::Invoke(Side side, OpKind kind, std::vector<Buffer> args,
       at += arg.size();
     }
   }
-  op.args = std::move(args);
+  // op.args is empty: a swap, as a move-assignment zeroes a temporary first
+  // (a checked memset under ASan).
+  op.args.swap(args);
   op.invoke_seq = NextSeq();
   op.invoke_time = time;
   return id;
